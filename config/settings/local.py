@@ -1,0 +1,6 @@
+"""Development settings, used by ``make run`` and plain ``manage.py``."""
+
+from .base import *  # noqa: F403
+from .base import envbool
+
+DEBUG = envbool("DJANGO_DEBUG", "True")

@@ -1,0 +1,139 @@
+"""The overview matrix (solutions × criteria) as it stands now or stood at a given time.
+
+Read in a constant number of queries whatever the size of the consultation or
+the length of its history: one for the solutions, one for the criteria, one for
+the cells and one for the classifications.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q
+
+from consultation.consistency import describe_expected, disagrees
+from consultation.models import (
+    Assessment,
+    AssessmentRevision,
+    Classification,
+    ClassificationChoice,
+    ClassificationRevision,
+    Consultation,
+    Criterion,
+    Solution,
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    solution_id: int
+    criterion_id: int
+    stars: int | None
+    level: str
+    rationale: str
+    revision: int
+    changed_at: datetime | None
+    changed_by: str
+
+    @property
+    def disagrees(self) -> bool:
+        return disagrees(self.level, self.stars)
+
+    @property
+    def expected(self) -> str:
+        return describe_expected(self.level)
+
+
+@dataclass(frozen=True)
+class ClassificationValue:
+    value: str
+    revision: int
+    changed_at: datetime | None
+
+    @property
+    def label(self) -> str:
+        return ClassificationChoice(self.value).label
+
+
+@dataclass
+class Matrix:
+    consultation: Consultation
+    as_of: datetime | None
+    solutions: list[Solution]
+    criteria: list[Criterion]
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    classifications: dict[int, ClassificationValue] = field(default_factory=dict)
+
+    def cell(self, solution: Solution, criterion: Criterion) -> Cell | None:
+        return self.cells.get((solution.pk, criterion.pk))
+
+    def rows(self):
+        """(solution, [cell per criterion], classification) in display order, grouped by solution group."""
+        for solution in self.solutions:
+            yield solution, [self.cell(solution, c) for c in self.criteria], self.classifications.get(solution.pk)
+
+    @property
+    def disagreements(self) -> list[tuple[Solution, Criterion, Cell]]:
+        found = []
+        for solution in self.solutions:
+            for criterion in self.criteria:
+                cell = self.cell(solution, criterion)
+                if cell and cell.disagrees:
+                    found.append((solution, criterion, cell))
+        return found
+
+
+def _user_label(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _live(queryset, when: datetime | None):
+    if when is None:
+        return queryset.filter(retired_at__isnull=True)
+    return queryset.filter(Q(retired_at__isnull=True) | Q(retired_at__gt=when))
+
+
+def build_matrix(consultation: Consultation, when: datetime | None = None) -> Matrix:
+    """The matrix now (``when`` None) or as it stood at ``when``."""
+    solutions = list(_live(consultation.solutions.select_related("group", "section"), when).order_by("order", "code"))
+    criteria = list(_live(consultation.criteria.all(), when).order_by("order", "key"))
+    matrix = Matrix(consultation=consultation, as_of=when, solutions=solutions, criteria=criteria)
+    if when is None:
+        for a in Assessment.objects.filter(consultation=consultation).select_related("changed_by"):
+            matrix.cells[(a.solution_id, a.criterion_id)] = Cell(
+                a.solution_id,
+                a.criterion_id,
+                a.stars,
+                a.level,
+                a.rationale,
+                a.revision,
+                a.changed_at,
+                _user_label(a.changed_by),
+            )
+        for k in Classification.objects.filter(consultation=consultation):
+            matrix.classifications[k.solution_id] = ClassificationValue(k.value, k.revision, k.changed_at)
+        return matrix
+    revisions = AssessmentRevision.objects.as_of(
+        Assessment.objects.filter(consultation=consultation), when
+    ).select_related("assessment", "created_by")
+    for r in revisions:
+        a = r.assessment
+        matrix.cells[(a.solution_id, a.criterion_id)] = Cell(
+            a.solution_id,
+            a.criterion_id,
+            r.stars,
+            r.level,
+            r.rationale,
+            r.number,
+            r.created_at,
+            _user_label(r.created_by),
+        )
+    class_revisions = ClassificationRevision.objects.as_of(
+        Classification.objects.filter(consultation=consultation), when
+    ).select_related("classification")
+    for r in class_revisions:
+        matrix.classifications[r.classification.solution_id] = ClassificationValue(r.value, r.number, r.created_at)
+    return matrix

@@ -1,0 +1,83 @@
+"""Who may do what in a consultation, written once and used by pages, the API, downloads and exports.
+
+Roles are per consultation (``Membership``). Each predicate takes the user and
+the consultation. A user's role is read once per request and cached on the
+user object, so checking several rules costs one query.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from consultation.models import Consultation, Membership, Role
+
+_CACHE_ATTR = "_consultation_roles"
+
+
+def role_of(user, consultation: Consultation) -> str | None:
+    """The user's role in ``consultation``, or None for a non-member (cached per user object)."""
+    if user is None or not user.is_authenticated or consultation is None:
+        return None
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    if consultation.pk not in cache:
+        cache[consultation.pk] = (
+            Membership.objects.filter(user=user, consultation=consultation).values_list("role", flat=True).first()
+        )
+    return cache[consultation.pk]
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles (after a membership changed within the same request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+@rules.predicate
+def is_member(user, consultation) -> bool:
+    return role_of(user, consultation) is not None
+
+
+@rules.predicate
+def is_secretariat(user, consultation) -> bool:
+    return role_of(user, consultation) == Role.SECRETARIAT
+
+
+@rules.predicate
+def is_expert(user, consultation) -> bool:
+    return role_of(user, consultation) == Role.EXPERT
+
+
+@rules.predicate
+def is_observer(user, consultation) -> bool:
+    return role_of(user, consultation) == Role.OBSERVER
+
+
+@rules.predicate
+def is_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_staff)
+
+
+rules.add_perm("consultation.view_consultation", is_member)
+rules.add_perm("consultation.change_consultation", is_secretariat)
+rules.add_perm("consultation.manage_members", is_secretariat)
+rules.add_perm("consultation.change_draft", is_secretariat)
+rules.add_perm("consultation.import_draft", is_secretariat)
+rules.add_perm("consultation.change_ratings", is_secretariat)
+rules.add_perm("consultation.change_open_items", is_secretariat)
+rules.add_perm("consultation.create_consultation", is_staff)
+
+
+# ``rules.has_perm`` rather than ``user.has_perm``: Django grants every permission to superusers,
+# but a consultation's papers are for its members only, superusers included.
+
+
+def can_view(user, consultation: Consultation) -> bool:
+    return rules.has_perm("consultation.view_consultation", user, consultation)
+
+
+def can_change(user, consultation: Consultation) -> bool:
+    """Secretariat-only writes to the draft, its ratings and its open items."""
+    return rules.has_perm("consultation.change_draft", user, consultation)

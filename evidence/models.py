@@ -1,0 +1,1 @@
+"""Expert submissions, attachments and source documents (built in later issues)."""

@@ -1,0 +1,94 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from consultation.models import (
+    Assessment,
+    Classification,
+    Consultation,
+    Criterion,
+    Section,
+    Solution,
+    SolutionGroup,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consultation
+
+    slug = factory.Sequence(lambda n: f"consultation-{n}")
+    reference = factory.Sequence(lambda n: f"WK {1000 + n}/2024")
+    title = "Detection techniques in encrypted messaging"
+    marking = "LIMITE"
+    status = "open"
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    number = factory.Sequence(lambda n: str(n + 1))
+    title = factory.Sequence(lambda n: f"Section {n + 1}")
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class SolutionGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SolutionGroup
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    number = factory.Sequence(lambda n: n)
+    name = factory.Sequence(lambda n: f"Group {n}")
+
+
+class SolutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Solution
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    group = factory.SubFactory(SolutionGroupFactory, consultation=factory.SelfAttribute("..consultation"))
+    code = factory.Sequence(lambda n: f"{n // 26}{chr(97 + n % 26)}")
+    title = factory.Sequence(lambda n: f"Solution {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    key = factory.Sequence(lambda n: f"criterion-{n}")
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    question = "How well does it work?"
+    order = factory.Sequence(lambda n: n)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assessment
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    solution = factory.SubFactory(SolutionFactory, consultation=factory.SelfAttribute("..consultation"))
+    criterion = factory.SubFactory(CriterionFactory, consultation=factory.SelfAttribute("..consultation"))
+
+
+class ClassificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Classification
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    solution = factory.SubFactory(SolutionFactory, consultation=factory.SelfAttribute("..consultation"))
