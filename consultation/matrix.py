@@ -137,3 +137,26 @@ def build_matrix(consultation: Consultation, when: datetime | None = None) -> Ma
     for r in class_revisions:
         matrix.classifications[r.classification.solution_id] = ClassificationValue(r.value, r.number, r.created_at)
     return matrix
+
+
+def parse_as_of(value: str) -> datetime:
+    """Read an ``as_of`` parameter: an ISO date (end of that day) or an ISO date-time.
+
+    A date means "as it stood at the end of that day" in the site's time zone.
+    Raises ValueError with a message fit to show the user.
+    """
+    from datetime import date, time
+
+    from django.utils import timezone
+
+    value = (value or "").strip()
+    if not value:
+        raise ValueError("Give a date (2024-05-08) or a date and time (2024-05-08T14:30).")
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            return timezone.make_aware(datetime.combine(day, time.max))
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f'"{value}" is not a date (2024-05-08) or a date and time (2024-05-08T14:30).') from None
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)

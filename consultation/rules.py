@@ -81,3 +81,13 @@ def can_view(user, consultation: Consultation) -> bool:
 def can_change(user, consultation: Consultation) -> bool:
     """Secretariat-only writes to the draft, its ratings and its open items."""
     return rules.has_perm("consultation.change_draft", user, consultation)
+
+
+def get_visible_consultation(user, slug: str) -> Consultation:
+    """The consultation ``slug`` if ``user`` is a member; otherwise Http404, as if it did not exist."""
+    from django.http import Http404
+
+    consultation = Consultation.objects.filter(slug=slug).first()
+    if consultation is None or not can_view(user, consultation):
+        raise Http404("No such consultation.")
+    return consultation
