@@ -1,9 +1,11 @@
 """Settings for the test suite: a throwaway embedded PostgreSQL per test run.
 
-``config.settings.test_db`` has already exported DATABASE_URL (see
-``conftest.py``), so ``base`` attaches to that server instead of the
-developer's own under ``var/pgdata``.
+The early pytest plugin ``tests/embedded_db.py`` has already started a fresh
+cluster and exported DATABASE_URL, so ``base`` attaches to that server instead
+of the developer's own under ``var/pgdata``.
 """
+
+import os
 
 from .base import *  # noqa: F403
 
@@ -15,3 +17,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"}}  # noqa: F405
+
+# Each pytest-xdist worker runs its own Celery worker thread; give each its own queue on the
+# shared broker so that a task is always consumed by the process whose test database it uses.
+CELERY_TASK_DEFAULT_QUEUE = "tests-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
