@@ -1,1 +1,30 @@
-urlpatterns: list = []
+"""The REST API, mounted at /api/v1/ (see docs/API.md for the contract)."""
+
+from django.urls import include, path
+
+from . import views
+
+app_name = "api"
+
+in_consultation = [
+    path("", views.ConsultationDetail.as_view(), name="consultation-detail"),
+    path("sections/", views.SectionList.as_view(), name="section-list"),
+    path("solutions/", views.SolutionList.as_view(), name="solution-list"),
+    path("solutions/<str:code>/", views.SolutionDetail.as_view(), name="solution-detail"),
+    path("criteria/", views.CriterionList.as_view(), name="criterion-list"),
+    path("criteria/<str:key>/", views.CriterionDetail.as_view(), name="criterion-detail"),
+    path("ratings/", views.RatingList.as_view(), name="rating-list"),
+    path("ratings/<str:code>/<str:key>/", views.RatingDetail.as_view(), name="rating-detail"),
+    path("ratings/<str:code>/<str:key>/history/", views.RatingHistory.as_view(), name="rating-history"),
+    path("classifications/<str:code>/", views.ClassificationDetail.as_view(), name="classification-detail"),
+    path("consistency/", views.ConsistencyList.as_view(), name="consistency"),
+    path("open-items/", views.OpenItemList.as_view(), name="open-item-list"),
+    path("open-items/<int:pk>/", views.OpenItemDetail.as_view(), name="open-item-detail"),
+    path("references/", views.ReferenceList.as_view(), name="reference-list"),
+]
+
+urlpatterns = [
+    path("auth/tokens/", views.TokenView.as_view(), name="tokens"),
+    path("consultations/", views.ConsultationList.as_view(), name="consultation-list"),
+    path("consultations/<slug:slug>/", include(in_consultation)),
+]
