@@ -1,2 +1,18 @@
+from django.urls import path
+
+from consultation.views import documents, home, imports, matrix, solutions
+
 app_name = "consultation"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", home.consultation_list, name="list"),
+    path("c/<slug:slug>/", home.consultation_home, name="home"),
+    path("c/<slug:slug>/matrix/", matrix.matrix_page, name="matrix"),
+    path("c/<slug:slug>/solutions/<str:code>/", solutions.solution_page, name="solution"),
+    path("c/<slug:slug>/open-items/", documents.open_items_page, name="open_items"),
+    path("c/<slug:slug>/references/", documents.references_page, name="references"),
+    path("c/<slug:slug>/draft/", documents.draft_page, name="draft"),
+    path("c/<slug:slug>/import/", imports.import_upload, name="import"),
+    path("c/<slug:slug>/import/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("c/<slug:slug>/import/<int:pk>/progress/", imports.import_progress, name="import_progress"),
+]

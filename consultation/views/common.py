@@ -1,0 +1,60 @@
+"""What every consultation page does first: sign-in, membership, role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from consultation.models import Consultation, Role
+from consultation.rules import can_change, get_visible_consultation, role_of
+
+SECRETARIAT_ONLY = "Only the secretariat of this consultation can do this."
+
+
+def consultation_page(*, secretariat_only: bool = False) -> Callable:
+    """Decorate a view ``view(request, consultation, ...)`` taking the consultation's ``slug`` from the URL.
+
+    Anonymous users go to the sign-in page; non-members get a 404 (as if the
+    consultation did not exist, superusers included); members who are not the
+    secretariat get a 403 on secretariat-only pages.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+            consultation = get_visible_consultation(request.user, slug)
+            if secretariat_only and not can_change(request.user, consultation):
+                raise PermissionDenied(SECRETARIAT_ONLY)
+            return view(request, consultation, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def render_page(
+    request: HttpRequest,
+    consultation: Consultation,
+    template: str,
+    context: dict | None = None,
+    *,
+    active: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """Render a page inside a consultation, with what its layout needs (marking, role, navigation)."""
+    role = role_of(request.user, consultation)
+    page_context = {
+        "consultation": consultation,
+        "role": role,
+        "role_label": Role(role).label if role else "",
+        "can_change": can_change(request.user, consultation),
+        "active": active,
+        **(context or {}),
+    }
+    return render(request, template, page_context, status=status)

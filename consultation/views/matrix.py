@@ -1,0 +1,57 @@
+"""The overview matrix, now or as it stood at a given time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
+
+from consultation.forms import AsOfForm
+from consultation.matrix import Cell, ClassificationValue, build_matrix
+from consultation.models import Consultation, Criterion, Solution
+
+from .common import consultation_page, render_page
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    solution: Solution
+    cells: list[tuple[Criterion, Cell | None]]
+    classification: ClassificationValue | None
+
+
+@dataclass(frozen=True)
+class MatrixGroup:
+    group: object
+    rows: list[MatrixRow]
+
+
+def _grouped_rows(matrix) -> list[MatrixGroup]:
+    """Rows in display order, cut into runs of the same solution group (one table body per group)."""
+    groups: list[MatrixGroup] = []
+    for solution, cells, classification in matrix.rows():
+        if not groups or groups[-1].group.pk != solution.group_id:
+            groups.append(MatrixGroup(solution.group, []))
+        groups[-1].rows.append(MatrixRow(solution, list(zip(matrix.criteria, cells, strict=True)), classification))
+    return groups
+
+
+@consultation_page()
+@require_safe
+def matrix_page(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    """The matrix in a constant number of queries, whatever its size; ``?as_of=`` shows an earlier state.
+
+    An as-of value that cannot be read is reported above the form, and the
+    current matrix is shown instead.
+    """
+    form = AsOfForm(request.GET or None)
+    when = form.cleaned_data["as_of"] if form.is_bound and form.is_valid() else None
+    matrix = build_matrix(consultation, when)
+    context = {
+        "form": form,
+        "matrix": matrix,
+        "groups": _grouped_rows(matrix),
+        "disagreements": matrix.disagreements,
+    }
+    return render_page(request, consultation, "consultation/matrix.html", context, active="matrix")
