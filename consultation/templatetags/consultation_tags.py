@@ -169,3 +169,15 @@ def sentence(value: str) -> str:
     """The text ending in a full stop, unless it already ends in punctuation ("et al." stays as is)."""
     text = str(value or "").rstrip()
     return text if not text or text[-1] in ".!?" else f"{text}."
+
+
+@register.filter
+def nonzero_counts(counts) -> list[tuple[str, str, object]]:
+    """Like ``ordered_counts``, without the kinds whose figure is zero or empty."""
+    return [(key, label, value) for key, label, value in ordered_counts(counts) if value]
+
+
+@register.filter
+def star_text(stars) -> str:
+    """ "4★" for a number of stars, "N/A" for none."""
+    return "N/A" if stars in (None, "") else f"{stars}★"

@@ -202,6 +202,8 @@ def draft_import(consultation, secretariat):
         sha256="0" * 64,
         created_by=secretariat,
         preview={
+            "title": "Technical options paper",
+            "notice": "",
             "counts": {
                 "sections": 5,
                 "footnotes": 33,
@@ -215,10 +217,11 @@ def draft_import(consultation, secretariat):
                 "references": 39,
                 "references_by_group": {"General": 15, "Device related": 7},
             },
-            "created": {"solutions": ["3a"]},
+            "created": {"sections": 0, "solutions": 1, "references": 0},
             "changed": [{"kind": "assessment", "key": "1a/privacy", "field": "stars", "from": 2, "to": 3}],
+            "retired": {"solutions": [], "criteria": []},
             "unchanged": False,
-            "disagreements": [],
+            "disagreements": [{"cell": "1a/effectiveness", "level": "Medium-high", "stars": 5, "expected": "4★"}],
         },
     )
 
