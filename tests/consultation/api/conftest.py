@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from consultation.models import Footnote, OpenItem, Reference
+from consultation.models import Footnote, OpenItem, Reference, RevisionSource
 from consultation.services import assessment_revise, classification_revise
 from tests.factories import (
     AssessmentFactory,
@@ -86,10 +86,22 @@ def draft(consultation, earlier):
             stars, level = ratings[solution.code, criterion.key]
             cell = AssessmentFactory(consultation=consultation, solution=solution, criterion=criterion)
             assessment_revise(
-                assessment=cell, stars=stars, level=level, rationale=f"Why {level}.", reason="Imported.", when=earlier
+                assessment=cell,
+                stars=stars,
+                level=level,
+                rationale=f"Why {level}.",
+                reason="Imported.",
+                source=RevisionSource.IMPORT,
+                when=earlier,
             )
         classification = ClassificationFactory(consultation=consultation, solution=solution)
-        classification_revise(classification=classification, value="needs_research", reason="Imported.", when=earlier)
+        classification_revise(
+            classification=classification,
+            value="needs_research",
+            reason="Imported.",
+            source=RevisionSource.IMPORT,
+            when=earlier,
+        )
     OpenItem.objects.create(consultation=consultation, section=intro, prompt="To be completed with the experts.")
     reference = Reference.objects.create(
         consultation=consultation, group="General", number=1, title="A study", year=2021, venue="A publisher"
