@@ -93,3 +93,23 @@ class DraftUploadForm(forms.Form):
         self.cleaned_data["filename"] = upload.name
         self.cleaned_data["content"] = content
         return upload
+
+
+class OpenItemChangeForm(forms.Form):
+    """The secretariat's change of an open item's status and resolution, checked against the version it saw."""
+
+    status = forms.ChoiceField(label="Status", choices=OpenItemStatus.choices)
+    resolution = forms.CharField(
+        label="Resolution",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="How the item was resolved; required to mark it resolved.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == OpenItemStatus.RESOLVED and not cleaned.get("resolution", "").strip():
+            self.add_error("resolution", "Say how the item was resolved before marking it resolved.")
+        return cleaned

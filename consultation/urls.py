@@ -10,6 +10,7 @@ urlpatterns = [
     path("c/<slug:slug>/matrix/", matrix.matrix_page, name="matrix"),
     path("c/<slug:slug>/solutions/<str:code>/", solutions.solution_page, name="solution"),
     path("c/<slug:slug>/open-items/", documents.open_items_page, name="open_items"),
+    path("c/<slug:slug>/open-items/<int:pk>/", documents.open_item_change, name="open_item_change"),
     path("c/<slug:slug>/references/", documents.references_page, name="references"),
     path("c/<slug:slug>/draft/", documents.draft_page, name="draft"),
     path("c/<slug:slug>/import/", imports.import_upload, name="import"),

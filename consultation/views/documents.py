@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
-from consultation.forms import OpenItemFilterForm
+from consultation.api.permissions import accepts_changes
+from consultation.api.writes import open_item_update
+from consultation.exceptions import ConsultationError
+from consultation.forms import OpenItemChangeForm, OpenItemFilterForm
 from consultation.models import Consultation, Footnote, OpenItem, OpenItemStatus, Solution
+from consultation.rules import can_change
 
 from .common import consultation_page, render_page
 
@@ -40,15 +48,52 @@ def open_items_page(request: HttpRequest, consultation: Consultation) -> HttpRes
     status_counts = [(value, label, counts.get(value, 0)) for value, label in OpenItemStatus.choices]
     if status:
         items = items.filter(status=status)
+    items = list(items)
+    if can_change(request.user, consultation) and accepts_changes(consultation):
+        for item in items:
+            item.change_form = OpenItemChangeForm(
+                initial={"status": item.status, "resolution": item.resolution, "version": item.version},
+                auto_id=f"id_item{item.pk}_%s",
+            )
     context = {
         "form": form,
-        "items": list(items),
+        "items": items,
         "status": status,
         "status_label": OpenItemStatus(status).label if status else "",
         "status_counts": status_counts,
         "total": sum(counts.values()),
     }
     return render_page(request, consultation, "consultation/open_items.html", context, active="open_items")
+
+
+@consultation_page(secretariat_only=True)
+@require_POST
+def open_item_change(request: HttpRequest, consultation: Consultation, pk: int) -> HttpResponse:
+    """The secretariat changes an item's status or resolution; a stale form or a closed consultation is refused."""
+    item = get_object_or_404(OpenItem, consultation=consultation, pk=pk)
+    form = OpenItemChangeForm(request.POST)
+    if not accepts_changes(consultation):
+        messages.error(
+            request, f"The consultation is {consultation.get_status_display().lower()}: it cannot be changed."
+        )
+    elif not form.is_valid():
+        errors = "; ".join(e for field_errors in form.errors.values() for e in field_errors)
+        messages.error(request, f"Open item not changed: {errors}")
+    else:
+        try:
+            open_item_update(
+                item=item,
+                expected_version=form.cleaned_data["version"],
+                status=form.cleaned_data["status"],
+                resolution=form.cleaned_data["resolution"].strip(),
+            )
+        except ConsultationError as error:
+            messages.error(request, error.message)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, "Open item updated.")
+    return redirect(reverse("consultation:open_items", args=[consultation.slug]) + f"#open-item-{item.pk}")
 
 
 @consultation_page()

@@ -51,3 +51,86 @@ def test_a_draft_without_open_items_says_so(client_for, url, expert):
     html = client_for(expert).get(url).content.decode()
 
     assert "The draft has no open items." in html
+
+
+def _change_url(consultation, item):
+    return reverse("consultation:open_item_change", args=[consultation.slug, item.pk])
+
+
+@pytest.fixture
+def open_item(consultation, paper):
+    from consultation.models import OpenItem
+
+    return OpenItem.objects.get(consultation=consultation, status="open")
+
+
+def test_the_secretariat_sees_a_change_form_for_each_item_and_others_do_not(
+    client_for, url, consultation, open_item, secretariat, expert
+):
+    change_url = _change_url(consultation, open_item)
+
+    assert f'action="{change_url}"' in client_for(secretariat).get(url).content.decode()
+    assert "open-item-change" not in client_for(expert).get(url).content.decode()
+
+
+def test_the_secretariat_resolves_an_item_with_a_resolution(client_for, url, consultation, open_item, secretariat):
+    client = client_for(secretariat)
+
+    response = client.post(
+        _change_url(consultation, open_item),
+        {"status": "resolved", "resolution": "Answered by the experts.", "version": open_item.version},
+    )
+
+    assert response.status_code == 302
+    assert response.url == f"{url}#open-item-{open_item.pk}"
+    open_item.refresh_from_db()
+    assert (open_item.status, open_item.resolution, open_item.version) == ("resolved", "Answered by the experts.", 2)
+    assert "Open item updated." in client.get(url).content.decode()
+
+
+def test_resolving_without_a_resolution_is_refused(client_for, url, consultation, open_item, secretariat):
+    client = client_for(secretariat)
+
+    client.post(_change_url(consultation, open_item), {"status": "resolved", "resolution": " ", "version": 1})
+
+    open_item.refresh_from_db()
+    assert open_item.status == "open"
+    assert "Say how the item was resolved" in client.get(url).content.decode()
+
+
+def test_a_change_from_a_stale_page_is_refused(client_for, url, consultation, open_item, secretariat):
+    client = client_for(secretariat)
+    client.post(_change_url(consultation, open_item), {"status": "in_progress", "resolution": "", "version": 1})
+
+    client.post(_change_url(consultation, open_item), {"status": "open", "resolution": "", "version": 1})
+
+    open_item.refresh_from_db()
+    assert open_item.status == "in_progress"
+    assert "changed by someone else" in client.get(url).content.decode()
+
+
+def test_a_closed_consultation_cannot_be_changed(client_for, url, consultation, open_item, secretariat):
+    consultation.status = "closed"
+    consultation.save()
+    client = client_for(secretariat)
+
+    client.post(_change_url(consultation, open_item), {"status": "in_progress", "resolution": "", "version": 1})
+
+    open_item.refresh_from_db()
+    assert open_item.status == "open"
+    html = client.get(url).content.decode()
+    assert "The consultation is closed: it cannot be changed." in html
+    assert "open-item-change" not in html
+
+
+@pytest.mark.parametrize(("role", "status"), [("expert", 403), ("observer", 403), ("outsider", 404), (None, 302)])
+def test_only_the_secretariat_may_change_an_item(request, client_for, consultation, open_item, role, status):
+    user = request.getfixturevalue(role) if role else None
+
+    response = client_for(user).post(
+        _change_url(consultation, open_item), {"status": "in_progress", "resolution": "", "version": 1}
+    )
+
+    assert response.status_code == status
+    open_item.refresh_from_db()
+    assert open_item.status == "open"
