@@ -75,7 +75,7 @@ class ImportsDrafts(BasePermission):
     def has_permission(self, request, view) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        consultation = view.target_consultation()
+        consultation = view.consultation  # named in the upload; Http404 for a non-member
         if not can_import_draft(request.user, consultation):
             return False
         refuse_if_frozen(consultation)

@@ -27,4 +27,6 @@ urlpatterns = [
     path("auth/tokens/", views.TokenView.as_view(), name="tokens"),
     path("consultations/", views.ConsultationList.as_view(), name="consultation-list"),
     path("consultations/<slug:slug>/", include(in_consultation)),
+    path("drafts/import/", views.DraftImportCreate.as_view(), name="draft-import"),
+    path("drafts/import/<int:pk>/", views.DraftImportDetail.as_view(), name="draft-import-detail"),
 ]
