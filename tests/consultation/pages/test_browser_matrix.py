@@ -44,6 +44,9 @@ pytestmark = [
 
 @pytest.fixture
 def browser_page():
+    """A chromium page. Request it after the fixtures that write to the database: once Playwright's sync API
+    runs, the main thread is in another async context, so Django would open a second connection for it that
+    nobody closes, and the test database could not be dropped at the end of the run."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -58,7 +61,7 @@ def browser_page():
 
 
 def test_expert_signs_in_and_sees_marking_stars_and_disagreement_on_the_matrix(
-    live_server, browser_page, consultation, paper, expert
+    live_server, consultation, paper, expert, browser_page
 ):
     from playwright.sync_api import expect
 
