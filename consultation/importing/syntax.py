@@ -51,11 +51,10 @@ def with_bold(text: str) -> str:
 
 
 def sentence_case(title: str) -> str:
-    """ "PROBLEM DEFINITION" -> "Problem definition"; titles already in mixed case are kept."""
-    if any(char.islower() for char in title):
-        return title
-    lowered = title.lower()
-    return lowered[:1].upper() + lowered[1:]
+    """ "PROBLEM DEFINITION" -> "Problem definition"; a title in mixed case keeps its case after the first letter."""
+    if not any(char.islower() for char in title):
+        title = title.lower()
+    return title[:1].upper() + title[1:]
 
 
 def is_upper(text: str) -> bool:

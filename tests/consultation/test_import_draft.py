@@ -7,6 +7,7 @@ three footnotes (one cutting a rationale in two) and an introduction that the
 extraction repeated.
 """
 
+import re
 import threading
 from io import StringIO
 from pathlib import Path
@@ -224,12 +225,32 @@ def test_references_are_split_into_their_parts_and_linked_to_their_solution_grou
     assert {r.group: r.solutions for r in draft.references} == {"General": (), "Client related": ("1a",)}
 
 
-def test_a_markdown_heading_is_read_like_a_plain_one():
-    markdown = edited(SMALL, "\n2. PROBLEM DEFINITION\n", "\n# 2. Problem definition\n")
+def as_markdown(text: str) -> str:
+    """The plain-text draft with Markdown headings, a pipe table and Windows line ends."""
+    lines = []
+    for line in text.split("\n"):
+        if re.match(r"^(\d\. [A-Z ]+|ANNEX 2: REFERENCES)$", line):
+            lines.append("# " + line.capitalize())
+        elif line in ("Purpose", "Scope", "Approach") or re.match(r"^\d\) .*solutions$", line):
+            lines.append("## " + line)
+        elif re.match(r"^[a-z]\. [A-Z]", line):
+            lines.append("### " + line)
+        elif "\t" in line:
+            lines.append("| " + " | ".join(line.split("\t")) + " |")
+            if line.startswith("Type"):
+                lines.append("|---" * 8 + "|")
+        else:
+            lines.append(line)
+    return "\r\n".join(lines)
 
-    draft = parse_draft(markdown)
 
-    assert ("2", "Problem definition") in [(s.number, s.title) for s in draft.sections]
+def test_the_markdown_form_of_a_draft_is_read_like_the_plain_text():
+    plain, markdown = parse_draft(SMALL), parse_draft(as_markdown(SMALL))
+
+    assert markdown.counts() == plain.counts()
+    assert [s.number for s in markdown.sections] == [s.number for s in plain.sections]
+    assert markdown.assessments == plain.assessments
+    assert [s.title for s in markdown.sections] == [s.title for s in plain.sections]
 
 
 # --- drafts the parser cannot read -------------------------------------------------------------------------
