@@ -573,7 +573,7 @@ class _DraftReader:
         solutions_by_group: dict[str, list[str]] = {}
         for solution in self.solutions.values():
             name = self.groups[solution.group].name
-            solutions_by_group.setdefault(name.lower(), []).append(solution.code)
+            solutions_by_group.setdefault(syntax.group_key(name), []).append(solution.code)
         references = []
         seen: dict[tuple[int, int], int] = {}
         for entry in self.references:
@@ -598,7 +598,7 @@ class _DraftReader:
                     venue=parts.venue,
                     url=parts.url,
                     # A reference group informs the solution group of the same name; "General" informs none.
-                    solutions=tuple(solutions_by_group.get(entry.group.lower(), ())),
+                    solutions=tuple(solutions_by_group.get(syntax.group_key(entry.group), ())),
                     line=entry.line,
                 )
             )

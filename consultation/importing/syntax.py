@@ -78,6 +78,11 @@ def group_name(title: str) -> str:
     return GROUP_SUFFIX.sub("", clean(title)).strip()
 
 
+def group_key(name: str) -> str:
+    """What a reference group and a solution group of the same subject share: "Device-related" ~ "Device related"."""
+    return re.sub(r"[^a-z0-9]+", "", group_name(name).lower())
+
+
 def is_footnote(paragraph: Paragraph) -> bool:
     return bool(FOOTNOTE.match(paragraph.first) or MARKDOWN_FOOTNOTE.match(paragraph.first))
 

@@ -225,6 +225,14 @@ def test_references_are_split_into_their_parts_and_linked_to_their_solution_grou
     assert {r.group: r.solutions for r in draft.references} == {"General": (), "Client related": ("1a",)}
 
 
+def test_a_reference_group_spelled_differently_still_informs_its_solutions():
+    draft = parse_draft(
+        edited(SMALL, "\n1) Client related solutions\n\n1. Lee", "\n1) Client-related solutions\n\n1. Lee")
+    )
+
+    assert {r.group: r.solutions for r in draft.references} == {"General": (), "Client-related": ("1a",)}
+
+
 def as_markdown(text: str) -> str:
     """The plain-text draft with Markdown headings, a pipe table and Windows line ends."""
     lines = []

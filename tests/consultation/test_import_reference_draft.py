@@ -94,6 +94,7 @@ def test_its_criteria_with_their_questions(imported, consultation):
 
 def test_its_levels_and_stars(imported, consultation):
     assert Assessment.objects.filter(consultation=consultation).exclude(level="").count() == 55
+    assert Assessment.objects.filter(consultation=consultation, stars__isnull=False).count() == 55 - 4
     assert cell("0a", "privacy").level == "Low"
     assert cell("0b", "effectiveness").level == "None"
     assert cell("0b", "feasibility").level == "Not applicable"
