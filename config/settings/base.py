@@ -130,7 +130,8 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", sqlalchemy_broker_url(DATABASE_URL))
 # Progress and results of our tasks live in our own models (e.g. DraftImport), so no result backend.
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.2}
+# No "polling_interval" transport option: kombu's SQLAlchemy transport passes every option on to
+# create_engine(), which refuses it. The transport polls once a second.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
