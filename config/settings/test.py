@@ -21,3 +21,7 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/m
 # Each pytest-xdist worker runs its own Celery worker thread; give each its own queue on the
 # shared broker so that a task is always consumed by the process whose test database it uses.
 CELERY_TASK_DEFAULT_QUEUE = "tests-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+# Serve static files straight from the finders (the browser tests load the real CSS and JS).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
