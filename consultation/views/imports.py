@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods, require_safe
 
+from consultation.api.permissions import accepts_changes
 from consultation.exceptions import ConsultationError
 from consultation.forms import DraftUploadForm
 from consultation.models import Consultation, DraftImport, DraftImportStatus
@@ -16,6 +17,13 @@ from .common import consultation_page, render_page
 
 FINISHED = {DraftImportStatus.DONE, DraftImportStatus.FAILED}
 RECENT_IMPORTS = 10
+
+
+def _frozen_message(consultation: Consultation) -> str:
+    return (
+        f"The consultation is {consultation.get_status_display().lower()}: it can be read but not changed, "
+        "so no draft can be imported into it until the secretariat reopens it."
+    )
 
 
 def _import_services():
@@ -30,7 +38,10 @@ def _import_services():
 def import_upload(request: HttpRequest, consultation: Consultation) -> HttpResponse:
     """Upload a draft; a readable one becomes a preview, an unreadable one an error naming the line."""
     form = DraftUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    frozen = not accepts_changes(consultation)
+    if request.method == "POST" and frozen:
+        form.add_error(None, _frozen_message(consultation))
+    elif request.method == "POST" and form.is_valid():
         services, parse_error = _import_services()
         try:
             # Atomic: a draft that cannot be read leaves nothing behind.
@@ -47,7 +58,11 @@ def import_upload(request: HttpRequest, consultation: Consultation) -> HttpRespo
             return redirect("consultation:import_detail", slug=consultation.slug, pk=draft_import.pk)
     recent = DraftImport.objects.filter(consultation=consultation).select_related("created_by")[:RECENT_IMPORTS]
     return render_page(
-        request, consultation, "consultation/import/upload.html", {"form": form, "recent": recent}, active="import"
+        request,
+        consultation,
+        "consultation/import/upload.html",
+        {"form": form, "recent": recent, "frozen": frozen, "frozen_message": _frozen_message(consultation)},
+        active="import",
     )
 
 
@@ -63,6 +78,10 @@ def import_detail(request: HttpRequest, consultation: Consultation, pk: int) -> 
     POST confirms (the task is queued by the service) and redirects back here.
     """
     draft_import = _draft_import(consultation, pk)
+    frozen = not accepts_changes(consultation)
+    if request.method == "POST" and frozen:
+        messages.error(request, _frozen_message(consultation))
+        return redirect("consultation:import_detail", slug=consultation.slug, pk=draft_import.pk)
     if request.method == "POST":
         services, _ = _import_services()
         try:
@@ -76,7 +95,12 @@ def import_detail(request: HttpRequest, consultation: Consultation, pk: int) -> 
         request,
         consultation,
         "consultation/import/detail.html",
-        {"draft_import": draft_import, "finished": draft_import.status in FINISHED},
+        {
+            "draft_import": draft_import,
+            "finished": draft_import.status in FINISHED,
+            "frozen": frozen,
+            "frozen_message": _frozen_message(consultation),
+        },
         active="import",
     )
 

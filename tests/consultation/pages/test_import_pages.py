@@ -210,3 +210,24 @@ def test_only_the_secretariat_may_upload_or_confirm(request, client_for, consult
 
     assert (upload.status_code, confirm.status_code) == (403, 403)
     assert DraftImport.objects.get().status == DraftImportStatus.PREVIEWED
+
+
+@pytest.mark.parametrize("status", ["closed", "archived"])
+def test_no_draft_is_imported_into_a_closed_consultation(
+    client_for, consultation, upload_url, secretariat, draft_import, draft_text, status
+):
+    consultation.status = status
+    consultation.save()
+    client = client_for(secretariat)
+    detail_url = reverse("consultation:import_detail", args=[consultation.slug, draft_import.pk])
+
+    page = client.get(upload_url).content.decode()
+    upload = _upload(client, upload_url, draft_text.encode()).content.decode()
+    confirm = client.post(detail_url, follow=True).content.decode()
+
+    assert f"The consultation is {status}: it can be read but not changed" in page
+    assert 'enctype="multipart/form-data"' not in page
+    assert f"The consultation is {status}" in upload
+    assert f"The consultation is {status}" in confirm and "Confirm import</button>" not in confirm
+    assert DraftImport.objects.get().status == DraftImportStatus.PREVIEWED
+    assert DraftImport.objects.count() == 1
