@@ -1,10 +1,12 @@
 """The matrix in a real browser: Debian's chromium driven by Playwright against pytest-django's live server.
 
-Static files: pytest-django's ``live_server`` wraps the site in Django's
-``StaticFilesHandler`` (as ``StaticLiveServerTestCase`` does), which serves
-``/static/`` straight from the finders, i.e. from ``STATICFILES_DIRS``, with
-DEBUG off and without ``collectstatic``. So the vendored Bootstrap and the
-app's CSS load exactly as in production; the test checks that they did.
+Static files, with DEBUG off and no ``collectstatic``: the test settings turn
+on WhiteNoise's finders (``WHITENOISE_USE_FINDERS``), and pytest-django's
+``live_server`` also wraps the site in Django's ``StaticFilesHandler`` (as
+``StaticLiveServerTestCase`` does); either way ``/static/`` is served from
+``STATICFILES_DIRS``. The vendored Bootstrap and the app's CSS therefore load as
+in production, and the test checks that they were applied and that no request
+of the page failed.
 
 Run alone with ``pytest -m browser``; chromium comes from ``make chromium``
 (``apt-get install chromium``), since Playwright's own download does not work
