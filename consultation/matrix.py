@@ -136,6 +136,11 @@ def build_matrix(consultation: Consultation, when: datetime | None = None) -> Ma
     ).select_related("classification")
     for r in class_revisions:
         matrix.classifications[r.classification.solution_id] = ClassificationValue(r.value, r.number, r.created_at)
+    # A solution or criterion that had no rating yet at ``when`` was not part of the matrix then.
+    rated_solutions = {s for s, _ in matrix.cells} | set(matrix.classifications)
+    rated_criteria = {c for _, c in matrix.cells}
+    matrix.solutions = [s for s in matrix.solutions if s.pk in rated_solutions]
+    matrix.criteria = [c for c in matrix.criteria if c.pk in rated_criteria]
     return matrix
 
 

@@ -71,3 +71,16 @@ def test_classification_as_of(consultation):
     then = build_matrix(consultation, t0 + timedelta(hours=1))
     assert then.classifications[classification.solution_id].value == "needs_research"
     assert build_matrix(consultation).classifications[classification.solution_id].label == "Top 3"
+
+
+def test_a_solution_first_rated_later_is_absent_from_an_earlier_matrix(consultation):
+    t0 = timezone.now() - timedelta(days=10)
+    old = AssessmentFactory(consultation=consultation)
+    assessment_revise(assessment=old, stars=3, level="Medium", rationale="r", reason="imported", when=t0)
+    new = AssessmentFactory(consultation=consultation, criterion=old.criterion)
+    assessment_revise(assessment=new, stars=1, level="Low", rationale="r", reason="added", when=t0 + timedelta(days=5))
+
+    then = build_matrix(consultation, t0 + timedelta(days=1))
+
+    assert [s.pk for s in then.solutions] == [old.solution.pk]
+    assert {s.pk for s in build_matrix(consultation).solutions} == {old.solution.pk, new.solution.pk}

@@ -102,11 +102,11 @@ def test_as_of_a_date_and_time_is_read_in_the_sites_time_zone(client_for, matrix
     assert "8 May 2024, 12:00" in after
 
 
-def test_before_any_rating_the_cells_say_not_rated(client_for, matrix_url, paper, expert):
+def test_before_anything_was_rated_the_matrix_as_of_then_is_empty(client_for, matrix_url, paper, expert):
     html = client_for(expert).get(matrix_url, {"as_of": "2023-12-31"}).content.decode()
 
-    assert "Not rated" in _cell(html, "0a", "effectiveness")
-    assert "★" not in _cell(html, "0a", "effectiveness")
+    assert "There was no matrix yet at" in html
+    assert "★" not in html
 
 
 def test_a_bad_as_of_shows_an_error_above_the_form_and_the_current_matrix(client_for, matrix_url, paper, expert):
