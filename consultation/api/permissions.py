@@ -11,20 +11,16 @@ from __future__ import annotations
 import rules
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from consultation.models import Consultation, Status
+from consultation.models import Consultation
 from consultation.rules import can_view, is_secretariat, is_staff
 
 from .exceptions import Conflict
+from .writes import accepts_changes
+
+__all__ = ["ConsultationRole", "CreatesConsultations", "ImportsDrafts", "SeesDraftImport", "accepts_changes"]
 
 # Staff may import into a consultation they are a member of, whatever their role there (API.md: "staff, secretariat").
 can_import_draft = is_secretariat | is_staff
-
-FROZEN_STATUSES = (Status.CLOSED, Status.ARCHIVED)
-
-
-def accepts_changes(consultation: Consultation) -> bool:
-    """A closed or archived consultation is read-only until the secretariat reopens it."""
-    return consultation.status not in FROZEN_STATUSES
 
 
 def refuse_if_frozen(consultation: Consultation) -> None:

@@ -24,6 +24,7 @@ from consultation.models import (
     Consultation,
     Criterion,
     DraftImport,
+    DraftImportStatus,
     OpenItem,
     OpenItemStatus,
     Reference,
@@ -473,6 +474,7 @@ class DraftImportSerializer(serializers.ModelSerializer):
     consultation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     created_by = UserLabelField()
     url = serializers.SerializerMethodField(help_text="Where to follow the import's status and progress.")
+    confirm_url = serializers.SerializerMethodField(help_text="POST here to apply a previewed import.")
 
     class Meta:
         model = DraftImport
@@ -490,8 +492,14 @@ class DraftImportSerializer(serializers.ModelSerializer):
             "created_at",
             "finished_at",
             "url",
+            "confirm_url",
         ]
         read_only_fields = fields
 
     def get_url(self, obj: DraftImport) -> str:
         return absolute_url(self.context.get("request"), "draft-import-detail", pk=obj.pk)
+
+    def get_confirm_url(self, obj: DraftImport) -> str | None:
+        if obj.status != DraftImportStatus.PREVIEWED:
+            return None
+        return absolute_url(self.context.get("request"), "draft-import-confirm", pk=obj.pk)

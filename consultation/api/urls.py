@@ -29,4 +29,5 @@ urlpatterns = [
     path("consultations/<slug:slug>/", include(in_consultation)),
     path("drafts/import/", views.DraftImportCreate.as_view(), name="draft-import"),
     path("drafts/import/<int:pk>/", views.DraftImportDetail.as_view(), name="draft-import-detail"),
+    path("drafts/import/<int:pk>/confirm/", views.DraftImportConfirm.as_view(), name="draft-import-confirm"),
 ]

@@ -638,6 +638,41 @@ class DraftImportCreate(ApiView):
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
 
 
+class DraftImportConfirm(ApiView):
+    """Apply an import previewed with ``?commit=false``: exactly what was previewed is queued (202)."""
+
+    permission_classes = [IsAuthenticated, ImportsDrafts]
+    serializer_class = s.DraftImportSerializer
+
+    def get_queryset(self):
+        return DraftImport.objects.none()  # for the schema
+
+    @cached_property
+    def draft_import(self) -> DraftImport:
+        draft_import = get_object_or_404(DraftImport.objects.select_related("consultation"), pk=self.kwargs["pk"])
+        if not can_view(self.request.user, draft_import.consultation):
+            raise Http404("No such import.")
+        return draft_import
+
+    @property
+    def consultation(self) -> Consultation:
+        return self.draft_import.consultation
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: OpenApiResponse(s.DraftImportSerializer, description="Queued; follow it at `url`."),
+            **WRITE_ERRORS,
+            409: OpenApiResponse(description="Not a preview any more, or the consultation is closed."),
+        },
+    )
+    def post(self, request, pk):
+        services, _ = _importer()
+        draft_import = services.draft_import_confirm(draft_import=self.draft_import, user=request.user)
+        data = self.get_serializer(draft_import).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+
 class DraftImportDetail(ApiView):
     """An import's status, progress (0-100), preview and result: for its requester and the secretariat."""
 

@@ -36,6 +36,11 @@ from consultation.services import assessment_revise, classification_revise
 FROZEN_STATUSES = (Status.CLOSED, Status.ARCHIVED)
 
 
+def accepts_changes(consultation: Consultation) -> bool:
+    """A closed or archived consultation is read-only until the secretariat reopens it."""
+    return consultation.status not in FROZEN_STATUSES
+
+
 def _check_version(current: int, expected: int | None, what: str) -> None:
     if expected is not None and expected != current:
         raise StaleObjectError(
@@ -63,7 +68,7 @@ def consultation_update(
     """
     locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
     _check_version(locked.version, expected_version, "The consultation")
-    frozen = locked.status in FROZEN_STATUSES
+    frozen = not accepts_changes(locked)
     changed = _apply(locked, changes)
     if frozen and set(changed) - {"status"}:
         raise StateConflictError(

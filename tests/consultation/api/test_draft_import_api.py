@@ -149,3 +149,35 @@ def test_the_requester_follows_their_own_import(consultation, client_for):
     response = client_for(staff).get(f"{IMPORT}{draft_import.pk}/")
 
     assert (response.status_code, response.json()["status"]) == (200, "previewed")
+
+
+def test_a_preview_is_confirmed_as_it_was_previewed(
+    consultation, secretariat, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(secretariat)
+    preview = client.post(f"{IMPORT}?commit=false", upload(consultation), format="multipart").json()
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        confirmed = client.post(preview["confirm_url"])
+    again = client.post(preview["confirm_url"])
+
+    assert confirmed.status_code == 202
+    assert (confirmed.json()["id"], confirmed.json()["status"], confirmed.json()["confirm_url"]) == (
+        preview["id"],
+        "queued",
+        None,
+    )
+    assert len(queued) == 1
+    assert again.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("anonymous", 401), ("outsider", 404), ("observer", 403), ("expert", 403), ("secretariat", 202)],
+)
+def test_only_the_secretariat_or_staff_members_confirm(consultation, as_role, role, status):
+    draft_import = DraftImport.objects.create(
+        consultation=consultation, filename="d.txt", content=SMALL_DRAFT, sha256="0"
+    )
+
+    assert as_role(role).post(f"{IMPORT}{draft_import.pk}/confirm/").status_code == status
