@@ -1,0 +1,212 @@
+"""The ratings matrix, one cell and its history, classifications, and the consistency check."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+
+from consultation.matrix import Cell, build_matrix
+from consultation.models import (
+    Assessment,
+    AssessmentRevision,
+    Classification,
+    ClassificationRevision,
+    Criterion,
+    Solution,
+)
+
+from .. import serializers as s
+from .. import writes
+from ..etag import expected_version, with_etag
+from .base import ERRORS, WRITE_ERRORS, InConsultation
+
+# --- Ratings ----------------------------------------------------------------------------------------------
+
+
+class RatingList(InConsultation):
+    """The matrix: one item per solution and criterion, now or as it stood at ``as_of``.
+
+    Read in a constant number of queries whatever the size of the matrix.
+    ``?version=`` (named versions of the draft) is refused with 400 until versions exist.
+    """
+
+    serializer_class = s.RatingCellSerializer
+
+    def get_queryset(self):
+        return Assessment.objects.none()  # for the schema; the matrix is read by build_matrix
+
+    @extend_schema(parameters=[s.MatrixQuerySerializer], responses={200: s.RatingCellSerializer(many=True), **ERRORS})
+    def get(self, request, slug):
+        query = self.query(s.MatrixQuerySerializer)
+        matrix = build_matrix(self.consultation, query.get("as_of"))
+        cells = s.matrix_cells(request, matrix, solution=query.get("solution"), criterion=query.get("criterion"))
+        return self.paginated(cells)
+
+
+def _rating_etag(solution: Solution, criterion: Criterion, assessment: Assessment | None) -> str:
+    # A cell never set has no row yet; its ETag names the cell and revision 0.
+    return assessment.etag if assessment else f'"a0-{solution.pk}-{criterion.pk}-0"'
+
+
+class RatingDetail(InConsultation):
+    """One cell of the matrix; the secretariat changes it with a reason, as a new revision."""
+
+    serializer_class = s.RatingDetailSerializer
+    change_permission = "consultation.change_ratings"
+
+    def get_queryset(self):
+        return Assessment.objects.none()  # for the schema
+
+    def cell(self):
+        solution, criterion = self.solution(), self.criterion()
+        assessment = (
+            Assessment.objects.filter(solution=solution, criterion=criterion).select_related("changed_by").first()
+        )
+        return solution, criterion, assessment
+
+    def render(self, solution, criterion, assessment) -> Response:
+        cell = None
+        if assessment is not None and assessment.revision:
+            a = assessment
+            cell = Cell(
+                solution.pk,
+                criterion.pk,
+                a.stars,
+                a.level,
+                a.rationale,
+                a.revision,
+                a.changed_at,
+                s.user_label(a.changed_by),
+            )
+        data = s.cell_data(self.request, self.consultation, solution, criterion, cell)
+        data["history"] = s.absolute_url(
+            self.request, "rating-history", slug=self.consultation.slug, code=solution.code, key=criterion.key
+        )
+        return with_etag(Response(s.RatingDetailSerializer(data).data), _rating_etag(solution, criterion, assessment))
+
+    @extend_schema(responses={200: s.RatingDetailSerializer, **ERRORS})
+    def get(self, request, slug, code, key):
+        return self.render(*self.cell())
+
+    @extend_schema(
+        request=s.RatingChangeSerializer,
+        responses={200: s.RatingDetailSerializer, **WRITE_ERRORS},
+        description="Change the cell as a new revision (source: manual). A change that changes nothing makes no "
+        "revision. Send the cell's ETag in If-Match to be told (412) when someone changed it meanwhile.",
+    )
+    def patch(self, request, slug, code, key):
+        solution, criterion, assessment = self.cell()
+        current_revision = assessment.revision if assessment else 0
+        expected = expected_version(request, _rating_etag(solution, criterion, assessment), current_revision)
+        serializer = s.RatingChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = serializer.validated_data
+        changes.pop("evidence", None)
+        assessment, _ = writes.rating_change(
+            consultation=self.consultation,
+            solution=solution,
+            criterion=criterion,
+            user=request.user,
+            expected_revision=expected,
+            **changes,
+        )
+        return self.render(solution, criterion, Assessment.objects.select_related("changed_by").get(pk=assessment.pk))
+
+
+class RatingHistory(InConsultation, generics.ListAPIView):
+    """Every revision of a cell, oldest first."""
+
+    serializer_class = s.RevisionSerializer
+
+    def get_queryset(self):
+        if self.schema_only:
+            return AssessmentRevision.objects.none()
+        return (
+            AssessmentRevision.objects.filter(
+                assessment__solution=self.solution(), assessment__criterion=self.criterion()
+            )
+            .select_related("created_by")
+            .order_by("number")
+        )
+
+
+class ClassificationDetail(InConsultation):
+    """A solution's overall classification with its history; the secretariat changes it with a reason."""
+
+    serializer_class = s.ClassificationSerializer
+    change_permission = "consultation.change_ratings"
+
+    def get_queryset(self):
+        return Classification.objects.none()  # for the schema
+
+    def current(self):
+        solution = self.solution()
+        classification = Classification.objects.filter(solution=solution).select_related("changed_by").first()
+        return solution, classification
+
+    @staticmethod
+    def etag(solution: Solution, classification: Classification | None) -> str:
+        return classification.etag if classification else f'"k0-{solution.pk}-0"'
+
+    def render(self, solution: Solution, classification: Classification | None) -> Response:
+        history = (
+            ClassificationRevision.objects.filter(classification=classification)
+            .select_related("created_by")
+            .order_by("number")
+            if classification
+            else []
+        )
+        value = classification.value if classification else Classification._meta.get_field("value").default
+        data = {
+            "solution": solution.code,
+            "value": value,
+            "label": Classification(value=value).get_value_display(),
+            "revision": classification.revision if classification else 0,
+            "changed_at": classification.changed_at if classification else None,
+            "changed_by": s.user_label(classification.changed_by) if classification else "",
+            "history": history,
+        }
+        return with_etag(Response(s.ClassificationSerializer(data).data), self.etag(solution, classification))
+
+    @extend_schema(responses={200: s.ClassificationSerializer, **ERRORS})
+    def get(self, request, slug, code):
+        return self.render(*self.current())
+
+    @extend_schema(
+        request=s.ClassificationChangeSerializer, responses={200: s.ClassificationSerializer, **WRITE_ERRORS}
+    )
+    def patch(self, request, slug, code):
+        solution, classification = self.current()
+        current_revision = classification.revision if classification else 0
+        expected = expected_version(request, self.etag(solution, classification), current_revision)
+        serializer = s.ClassificationChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        writes.classification_change(
+            consultation=self.consultation,
+            solution=solution,
+            user=request.user,
+            expected_revision=expected,
+            **serializer.validated_data,
+        )
+        return self.render(*self.current())
+
+
+class ConsistencyList(InConsultation):
+    """The cells whose text level and stars disagree (now, or as they stood at ``as_of``)."""
+
+    serializer_class = s.RatingCellSerializer
+
+    def get_queryset(self):
+        return Assessment.objects.none()  # for the schema
+
+    @extend_schema(
+        parameters=[s.ConsistencyQuerySerializer], responses={200: s.RatingCellSerializer(many=True), **ERRORS}
+    )
+    def get(self, request, slug):
+        matrix = build_matrix(self.consultation, self.query(s.ConsistencyQuerySerializer).get("as_of"))
+        cells = [
+            s.cell_data(request, self.consultation, solution, criterion, cell)
+            for solution, criterion, cell in matrix.disagreements
+        ]
+        return self.paginated(cells)
