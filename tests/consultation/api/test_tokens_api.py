@@ -70,3 +70,13 @@ def test_a_token_gives_no_more_than_its_users_role(consultation, expert, client_
     response = with_token(key).patch(f"{API}/consultations/{consultation.slug}/", {"title": "Mine now"}, format="json")
 
     assert response.status_code == 403
+
+
+def test_a_browser_session_must_send_its_csrf_token_to_change_anything(consultation, secretariat):
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(secretariat)
+
+    response = browser.patch(f"{API}/consultations/{consultation.slug}/", {"title": "Forged"}, format="json")
+
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
