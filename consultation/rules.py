@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import rules
 
-from consultation.models import Consultation, Membership, Role
+from consultation.models import Consultation, Membership, Role, Status
 
 _CACHE_ATTR = "_consultation_roles"
 
@@ -64,7 +64,8 @@ rules.add_perm("consultation.view_consultation", is_member)
 rules.add_perm("consultation.change_consultation", is_secretariat)
 rules.add_perm("consultation.manage_members", is_secretariat)
 rules.add_perm("consultation.change_draft", is_secretariat)
-rules.add_perm("consultation.import_draft", is_secretariat)
+# Staff may import into a consultation they are a member of, whatever their role there (API.md: "staff, secretariat").
+rules.add_perm("consultation.import_draft", is_secretariat | is_staff)
 rules.add_perm("consultation.change_ratings", is_secretariat)
 rules.add_perm("consultation.change_open_items", is_secretariat)
 rules.add_perm("consultation.create_consultation", is_staff)
@@ -81,6 +82,18 @@ def can_view(user, consultation: Consultation) -> bool:
 def can_change(user, consultation: Consultation) -> bool:
     """Secretariat-only writes to the draft, its ratings and its open items."""
     return rules.has_perm("consultation.change_draft", user, consultation)
+
+
+def can_import_draft(user, consultation: Consultation) -> bool:
+    return rules.has_perm("consultation.import_draft", user, consultation)
+
+
+FROZEN_STATUSES = (Status.CLOSED, Status.ARCHIVED)
+
+
+def accepts_changes(consultation: Consultation) -> bool:
+    """A closed or archived consultation is read-only until the secretariat reopens it."""
+    return consultation.status not in FROZEN_STATUSES
 
 
 def get_visible_consultation(user, slug: str) -> Consultation:

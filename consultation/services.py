@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
-from consultation.exceptions import StaleObjectError
+from consultation.exceptions import StaleObjectError, StateConflictError
 from consultation.models import (
     Assessment,
     AssessmentRevision,
     Classification,
+    ClassificationChoice,
     ClassificationRevision,
     Consultation,
+    Criterion,
     Membership,
+    OpenItem,
+    OpenItemStatus,
+    Reference,
     RevisionSource,
     Role,
+    Section,
+    Solution,
+    SolutionGroup,
 )
+from consultation.rules import accepts_changes
 
 
 @transaction.atomic
@@ -122,3 +134,209 @@ def classification_revise(
     locked.save(update_fields=["value", "revision", "changed_at", "changed_by"])
     classification.refresh_from_db()
     return revision
+
+
+def _apply(obj, changes: dict[str, Any]) -> list[str]:
+    """Set the fields that differ; return their names."""
+    changed = [name for name, value in changes.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, changes[name])
+    return changed
+
+
+@transaction.atomic
+def consultation_update(
+    *, consultation: Consultation, user: AbstractBaseUser, expected_version: int | None = None, **changes
+) -> Consultation:
+    """Change a consultation's details or status; bumps ``version`` when something changed.
+
+    A closed or archived consultation is frozen: only its status may change
+    (to reopen it), so that nothing is edited behind a closed consultation's back.
+    """
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    _check_version(locked.version, expected_version, "The consultation")
+    frozen = not accepts_changes(locked)
+    changed = _apply(locked, changes)
+    if frozen and set(changed) - {"status"}:
+        raise StateConflictError(
+            f"The consultation is {locked.get_status_display().lower()}: reopen it (change its status) "
+            "before changing anything else."
+        )
+    if changed:
+        locked.version += 1
+        locked.full_clean(exclude=["slug"], validate_unique=False)
+        locked.save(update_fields=[*changed, "version", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def solution_create(
+    *,
+    consultation: Consultation,
+    user: AbstractBaseUser,
+    code: str,
+    title: str,
+    group: int,
+    group_name: str = "",
+    section: Section | None = None,
+    order: int | None = None,
+    classification: str | None = None,
+) -> Solution:
+    """Add a solution to the draft, creating its group when ``group_name`` names a new one.
+
+    A classification given at creation is recorded as the first revision of
+    the solution's classification, like any later change.
+    """
+    solution_group = SolutionGroup.objects.filter(consultation=consultation, number=group).first()
+    if solution_group is None:
+        if not group_name:
+            raise ValidationError({"group": [f"There is no group {group}; give group_name to create it."]})
+        solution_group = SolutionGroup.objects.create(consultation=consultation, number=group, name=group_name)
+    if order is None:
+        last = consultation.solutions.order_by("-order").values_list("order", flat=True).first()
+        order = 0 if last is None else last + 1
+    solution = Solution.objects.create(
+        consultation=consultation, group=solution_group, code=code, title=title, section=section, order=order
+    )
+    if classification is not None:
+        record = Classification.objects.create(consultation=consultation, solution=solution)
+        classification_revise(
+            classification=record, value=classification, reason="Set when the solution was added.", user=user
+        )
+    return solution
+
+
+def criterion_create(
+    *, consultation: Consultation, key: str, name: str, question: str = "", order: int | None = None
+) -> Criterion:
+    """Add an assessment criterion; it goes last unless ``order`` says otherwise."""
+    if order is None:
+        last = consultation.criteria.order_by("-order").values_list("order", flat=True).first()
+        order = 0 if last is None else last + 1
+    return Criterion.objects.create(consultation=consultation, key=key, name=name, question=question, order=order)
+
+
+@transaction.atomic
+def reference_create(
+    *, consultation: Consultation, group: str, solutions: list[Solution] = (), number: int | None = None, **fields
+) -> Reference:
+    """Add an entry to the reference annex: an existing group keeps its place, a new group goes last;
+    the entry is numbered after the last one of its group unless ``number`` is given."""
+    references = Reference.objects.filter(consultation=consultation)
+    group_order = references.filter(group=group).values_list("group_order", flat=True).first()
+    if group_order is None:
+        last = references.order_by("-group_order").values_list("group_order", flat=True).first()
+        group_order = 0 if last is None else last + 1
+    if number is None:
+        last = references.filter(group_order=group_order).order_by("-number").values_list("number", flat=True).first()
+        number = 1 if last is None else last + 1
+    elif references.filter(group_order=group_order, number=number).exists():
+        raise ValidationError({"number": [f"The group {group!r} already has a reference number {number}."]})
+    reference = Reference.objects.create(
+        consultation=consultation, group=group, group_order=group_order, number=number, **fields
+    )
+    reference.solutions.set(solutions)
+    return reference
+
+
+def _require_resolution(item: OpenItem) -> None:
+    if item.status == OpenItemStatus.RESOLVED and not item.resolution.strip():
+        raise ValidationError({"resolution": ["Say how the item was resolved before marking it resolved."]})
+
+
+def open_item_create(*, consultation: Consultation, user: AbstractBaseUser, **fields) -> OpenItem:
+    """Add an open item; one created resolved needs its resolution."""
+    item = OpenItem(consultation=consultation, created_by=user, **fields)
+    _require_resolution(item)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def open_item_update(*, item: OpenItem, expected_version: int | None = None, **changes) -> OpenItem:
+    """Change an open item's prompt, place, section, status or resolution; bumps ``version`` on a change.
+
+    Checked against the locked row, so "resolved" always comes with a resolution.
+    """
+    locked = OpenItem.objects.select_for_update().get(pk=item.pk)
+    _check_version(locked.version, expected_version, "The open item")
+    changed = _apply(locked, changes)
+    if changed:
+        _require_resolution(locked)
+        locked.version += 1
+        locked.save(update_fields=[*changed, "version", "updated_at"])
+    return locked
+
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def rating_change(
+    *,
+    consultation: Consultation,
+    solution: Solution,
+    criterion: Criterion,
+    user: AbstractBaseUser,
+    reason: str,
+    stars: int | None = _UNSET,
+    level: str = _UNSET,
+    rationale: str = _UNSET,
+    expected_revision: int | None = None,
+) -> tuple[Assessment, bool]:
+    """A manual change of one cell; values not given stay as they are. Returns the cell and whether it changed.
+
+    Creates the cell on its first change. The values not given are read from the
+    locked row, so a concurrent change of another field is never overwritten.
+    """
+    assessment, _ = Assessment.objects.get_or_create(consultation=consultation, solution=solution, criterion=criterion)
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    revision = assessment_revise(
+        assessment=locked,
+        stars=locked.stars if stars is _UNSET else stars,
+        level=locked.level if level is _UNSET else level,
+        rationale=locked.rationale if rationale is _UNSET else rationale,
+        reason=reason,
+        source=RevisionSource.MANUAL,
+        user=user,
+        expected_revision=expected_revision,
+    )
+    return locked, revision is not None
+
+
+@transaction.atomic
+def classification_change(
+    *,
+    consultation: Consultation,
+    solution: Solution,
+    user: AbstractBaseUser,
+    value: str,
+    reason: str,
+    expected_revision: int | None = None,
+) -> tuple[Classification, bool]:
+    """A manual change of a solution's overall classification; creates its record on the first change."""
+    classification, _ = Classification.objects.get_or_create(
+        consultation=consultation, solution=solution, defaults={"value": ClassificationChoice.NOT_APPLICABLE}
+    )
+    revision = classification_revise(
+        classification=classification,
+        value=value,
+        reason=reason,
+        source=RevisionSource.MANUAL,
+        user=user,
+        expected_revision=expected_revision,
+    )
+    return classification, revision is not None
+
+
+@transaction.atomic
+def token_renew(*, user: AbstractBaseUser) -> Token:
+    """A new API token for ``user``; the previous one, if any, stops working."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
+
+
+def token_revoke(*, user: AbstractBaseUser) -> bool:
+    """Revoke the user's API token; False when they had none."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)

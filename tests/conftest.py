@@ -39,3 +39,29 @@ def observer(consultation):
 def outsider(db):
     """A signed-up user who is not a member of the consultation (a superuser, to prove that does not help)."""
     return UserFactory(username="outsider", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """One real Celery worker thread per test process, consuming from the real broker.
+
+    Session-scoped: starting and stopping several workers in one process leaves
+    the app's broker connections in a state where a later worker misses tasks.
+    The worker thread uses the test database; tests that queue tasks need
+    ``django_db(transaction=True)`` so the worker sees their data, and the
+    ``celery`` xdist group so that they run in one process. Its database
+    connection is closed after every task, so the test database can be dropped.
+    """
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
+
+    from config.celery_app import app
+
+    def close_connections(**kwargs):
+        connections.close_all()
+
+    task_postrun.connect(close_connections, weak=False)
+    with django_db_blocker.unblock(), start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        yield
+    task_postrun.disconnect(close_connections)

@@ -12,15 +12,11 @@ import rules
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from consultation.models import Consultation
-from consultation.rules import can_view, is_secretariat, is_staff
+from consultation.rules import accepts_changes, can_import_draft, can_view, is_secretariat
 
 from .exceptions import Conflict
-from .writes import accepts_changes
 
 __all__ = ["ConsultationRole", "CreatesConsultations", "ImportsDrafts", "SeesDraftImport", "accepts_changes"]
-
-# Staff may import into a consultation they are a member of, whatever their role there (API.md: "staff, secretariat").
-can_import_draft = is_secretariat | is_staff
 
 
 def refuse_if_frozen(consultation: Consultation) -> None:

@@ -1,6 +1,6 @@
 """Serializers of the REST API: they validate input and render output, and never write.
 
-Writes go through ``consultation.services`` (and ``consultation.api.writes``)
+Writes go through ``consultation.services``
 called by the views. Objects inside a consultation are addressed by their
 natural keys (a section by its number, a solution by its code, a criterion by
 its key), scoped to the consultation of the request (``context["consultation"]``).

@@ -5,23 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+import rules
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from consultation.models import Consultation, Role
-from consultation.rules import can_change, get_visible_consultation, role_of
+from consultation.rules import can_change, can_import_draft, get_visible_consultation, role_of
 
 SECRETARIAT_ONLY = "Only the secretariat of this consultation can do this."
 
 
-def consultation_page(*, secretariat_only: bool = False) -> Callable:
+def consultation_page(*, permission: str | None = None) -> Callable:
     """Decorate a view ``view(request, consultation, ...)`` taking the consultation's ``slug`` from the URL.
 
     Anonymous users go to the sign-in page; non-members get a 404 (as if the
-    consultation did not exist, superusers included); members who are not the
-    secretariat get a 403 on secretariat-only pages.
+    consultation did not exist, superusers included); members without the
+    ``permission`` (a rule of ``consultation/rules.py``, the same the API
+    checks) get a 403.
     """
 
     def decorator(view: Callable) -> Callable:
@@ -29,7 +31,7 @@ def consultation_page(*, secretariat_only: bool = False) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
             consultation = get_visible_consultation(request.user, slug)
-            if secretariat_only and not can_change(request.user, consultation):
+            if permission and not rules.has_perm(permission, request.user, consultation):
                 raise PermissionDenied(SECRETARIAT_ONLY)
             return view(request, consultation, *args, **kwargs)
 
@@ -54,6 +56,7 @@ def render_page(
         "role": role,
         "role_label": Role(role).label if role else "",
         "can_change": can_change(request.user, consultation),
+        "can_import": can_import_draft(request.user, consultation),
         "active": active,
         **(context or {}),
     }

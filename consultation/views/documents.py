@@ -10,12 +10,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from consultation.api.permissions import accepts_changes
-from consultation.api.writes import open_item_update
 from consultation.exceptions import ConsultationError
 from consultation.forms import OpenItemChangeForm, OpenItemFilterForm
 from consultation.models import Consultation, Footnote, OpenItem, OpenItemStatus, Solution
-from consultation.rules import can_change
+from consultation.rules import accepts_changes, can_change
+from consultation.services import open_item_update
 
 from .common import consultation_page, render_page
 
@@ -66,7 +65,7 @@ def open_items_page(request: HttpRequest, consultation: Consultation) -> HttpRes
     return render_page(request, consultation, "consultation/open_items.html", context, active="open_items")
 
 
-@consultation_page(secretariat_only=True)
+@consultation_page(permission="consultation.change_open_items")
 @require_POST
 def open_item_change(request: HttpRequest, consultation: Consultation, pk: int) -> HttpResponse:
     """The secretariat changes an item's status or resolution; a stale form or a closed consultation is refused."""

@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods, require_safe
 
-from consultation.api.permissions import accepts_changes
 from consultation.exceptions import ConsultationError
 from consultation.forms import DraftUploadForm
 from consultation.models import Consultation, DraftImport, DraftImportStatus
+from consultation.rules import accepts_changes
 
 from .common import consultation_page, render_page
 
@@ -33,7 +33,7 @@ def _import_services():
     return services, parser.DraftParseError
 
 
-@consultation_page(secretariat_only=True)
+@consultation_page(permission="consultation.import_draft")
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request: HttpRequest, consultation: Consultation) -> HttpResponse:
     """Upload a draft; a readable one becomes a preview, an unreadable one an error naming the line."""
@@ -70,7 +70,7 @@ def _draft_import(consultation: Consultation, pk: int) -> DraftImport:
     return get_object_or_404(DraftImport.objects.select_related("created_by"), consultation=consultation, pk=pk)
 
 
-@consultation_page(secretariat_only=True)
+@consultation_page(permission="consultation.import_draft")
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_detail(request: HttpRequest, consultation: Consultation, pk: int) -> HttpResponse:
     """The preview with a Confirm button; once confirmed, the progress and then the result.
@@ -105,7 +105,7 @@ def import_detail(request: HttpRequest, consultation: Consultation, pk: int) -> 
     )
 
 
-@consultation_page(secretariat_only=True)
+@consultation_page(permission="consultation.import_draft")
 @require_safe
 def import_progress(request: HttpRequest, consultation: Consultation, pk: int) -> HttpResponse:
     """The progress fragment polled by htmx; it stops asking for more once the import is done or failed."""

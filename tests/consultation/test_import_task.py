@@ -4,22 +4,13 @@ import time
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 
-from config.celery_app import app as celery_app
 from consultation.importing.services import draft_import_confirm, draft_import_preview
 from consultation.models import Assessment, DraftImportStatus
 
 DRAFTS = Path(__file__).parent / "drafts"
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("celery")]
-
-
-@pytest.fixture(scope="module")
-def celery_worker():
-    # The worker thread shares this process's Django connection settings, i.e. the test database.
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
-        yield worker
 
 
 def _wait_until_finished(draft_import, timeout=60):

@@ -10,11 +10,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from consultation import services
 from consultation.models import Consultation, Membership
 from consultation.services import consultation_create
 
 from .. import serializers as s
-from .. import writes
 from ..etag import expected_version, with_etag
 from ..permissions import CreatesConsultations
 from .base import API_AUTHENTICATION, ERRORS, WRITE_ERRORS, ApiView, InConsultation
@@ -39,12 +39,12 @@ class TokenView(APIView):
         description="Create a token for the signed-in user (replacing any previous one). The key is answered once.",
     )
     def post(self, request):
-        token = writes.token_renew(user=request.user)
+        token = services.token_renew(user=request.user)
         return Response(s.TokenSerializer(token).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None, 401: ERRORS[401]}, description="Revoke the signed-in user's token.")
     def delete(self, request):
-        writes.token_revoke(user=request.user)
+        services.token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -77,7 +77,7 @@ class ConsultationList(ApiView, generics.ListAPIView):
 class ConsultationDetail(InConsultation):
     serializer_class = s.ConsultationSerializer
     change_permission = "consultation.change_consultation"
-    # Closing and reopening is a change of the consultation itself; writes.consultation_update guards the rest.
+    # Closing and reopening is a change of the consultation itself; services.consultation_update guards the rest.
     changes_when_frozen = True
 
     @extend_schema(responses={200: s.ConsultationSerializer, **ERRORS})
@@ -90,7 +90,7 @@ class ConsultationDetail(InConsultation):
         expected = expected_version(request, current.etag, current.version)
         serializer = s.ConsultationSerializer(current, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        consultation = writes.consultation_update(
+        consultation = services.consultation_update(
             consultation=current, user=request.user, expected_version=expected, **serializer.validated_data
         )
         return with_etag(Response(self.get_serializer(consultation).data), consultation.etag)

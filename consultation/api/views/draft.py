@@ -7,10 +7,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from consultation import services
 from consultation.models import Criterion, Reference, Section, Solution
 
 from .. import serializers as s
-from .. import writes
 from .base import WRITE_ERRORS, InConsultation
 
 # --- Draft structure --------------------------------------------------------------------------------------
@@ -50,7 +50,7 @@ class SolutionList(InConsultation, generics.ListAPIView):
     def post(self, request, slug):
         serializer = s.SolutionCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        solution = writes.solution_create(
+        solution = services.solution_create(
             consultation=self.consultation, user=request.user, **serializer.validated_data
         )
         return Response(self.get_serializer(solution).data, status=status.HTTP_201_CREATED)
@@ -88,7 +88,7 @@ class CriterionList(InConsultation, generics.ListAPIView):
     def post(self, request, slug):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        criterion = writes.criterion_create(consultation=self.consultation, **serializer.validated_data)
+        criterion = services.criterion_create(consultation=self.consultation, **serializer.validated_data)
         return Response(self.get_serializer(criterion).data, status=status.HTTP_201_CREATED)
 
 
@@ -131,5 +131,5 @@ class ReferenceList(InConsultation, generics.ListAPIView):
     def post(self, request, slug):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        reference = writes.reference_create(consultation=self.consultation, **serializer.validated_data)
+        reference = services.reference_create(consultation=self.consultation, **serializer.validated_data)
         return Response(self.get_serializer(reference).data, status=status.HTTP_201_CREATED)

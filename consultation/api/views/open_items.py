@@ -6,10 +6,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from consultation import services
 from consultation.models import OpenItem
 
 from .. import serializers as s
-from .. import writes
 from ..etag import expected_version, with_etag
 from .base import ERRORS, WRITE_ERRORS, InConsultation
 
@@ -41,7 +41,7 @@ class OpenItemList(InConsultation, generics.ListAPIView):
     def post(self, request, slug):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = writes.open_item_create(consultation=self.consultation, user=request.user, **serializer.validated_data)
+        item = services.open_item_create(consultation=self.consultation, user=request.user, **serializer.validated_data)
         return with_etag(Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED), item.etag)
 
 
@@ -67,6 +67,6 @@ class OpenItemDetail(InConsultation):
         expected = expected_version(request, item.etag, item.version)
         serializer = self.get_serializer(item, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        item = writes.open_item_update(item=item, expected_version=expected, **serializer.validated_data)
+        item = services.open_item_update(item=item, expected_version=expected, **serializer.validated_data)
         item = self.get_queryset().get(pk=item.pk)
         return with_etag(Response(self.get_serializer(item).data), item.etag)

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
+from consultation import services
 from consultation.matrix import Cell, build_matrix
 from consultation.models import (
     Assessment,
@@ -17,7 +18,6 @@ from consultation.models import (
 )
 
 from .. import serializers as s
-from .. import writes
 from ..etag import expected_version, with_etag
 from .base import ERRORS, WRITE_ERRORS, InConsultation
 
@@ -103,7 +103,7 @@ class RatingDetail(InConsultation):
         serializer.is_valid(raise_exception=True)
         changes = serializer.validated_data
         changes.pop("evidence", None)
-        assessment, _ = writes.rating_change(
+        assessment, _ = services.rating_change(
             consultation=self.consultation,
             solution=solution,
             criterion=criterion,
@@ -182,7 +182,7 @@ class ClassificationDetail(InConsultation):
         expected = expected_version(request, self.etag(solution, classification), current_revision)
         serializer = s.ClassificationChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        writes.classification_change(
+        services.classification_change(
             consultation=self.consultation,
             solution=solution,
             user=request.user,

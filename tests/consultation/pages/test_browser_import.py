@@ -9,11 +9,10 @@ import os
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.db import connections
 from django.urls import reverse
 
-from config.celery_app import app as celery_app
 from consultation.models import Assessment, DraftImport
 from tests.factories import PASSWORD
 
@@ -35,10 +34,17 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def celery_worker(db):
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
-        yield worker
+def _query(read):
+    """Run a database read while Playwright runs, then close the connection it opened.
+
+    Inside Playwright's sync API the ORM works in another async context, so it
+    opens a connection of its own that nothing else would close, and the test
+    database could not be dropped at the end of the run.
+    """
+    try:
+        return read()
+    finally:
+        connections.close_all()
 
 
 @pytest.fixture
@@ -86,7 +92,7 @@ def test_secretariat_imports_the_reference_draft_from_the_web_page(
         expect(
             page.locator(f"section[aria-labelledby='preview-counts-heading'] [data-count='{kind}']").first
         ).to_have_text(value)
-    assert Assessment.objects.filter(consultation=consultation).count() == 0  # nothing saved before confirming
+    assert _query(Assessment.objects.filter(consultation=consultation).count) == 0  # nothing saved before confirming
 
     page.get_by_role("button", name="Confirm import").click()
     expect(page.locator("#import-progress progress")).to_be_attached()
@@ -98,5 +104,5 @@ def test_secretariat_imports_the_reference_draft_from_the_web_page(
     page.get_by_role("link", name="Open the matrix").click()
     expect(page.get_by_role("heading", name="Overview matrix")).to_be_visible()
     expect(page.get_by_role("link", name="1b, Effectiveness: 5 of 5 stars Medium-high")).to_be_visible()
-    assert DraftImport.objects.get(consultation=consultation).status == "done"
-    assert Assessment.objects.filter(consultation=consultation).count() == 55
+    assert _query(lambda: DraftImport.objects.get(consultation=consultation).status) == "done"
+    assert _query(Assessment.objects.filter(consultation=consultation).count) == 55
