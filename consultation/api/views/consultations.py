@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.authentication import BasicAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from consultation import services
@@ -23,10 +25,16 @@ from .base import API_AUTHENTICATION, ERRORS, WRITE_ERRORS, ApiView, InConsultat
 
 
 class TokenView(APIView):
-    """The signed-in user's API token: see whether there is one, create a new one, revoke it."""
+    """The signed-in user's API token: see whether there is one, create a new one, revoke it.
 
-    authentication_classes = API_AUTHENTICATION
+    Besides the session and a token, this endpoint takes HTTP Basic credentials, so that a
+    script can get its first token with the user's password; it is throttled per client.
+    """
+
+    authentication_classes = [*API_AUTHENTICATION, BasicAuthentication]
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "tokens"
 
     @extend_schema(responses={200: s.TokenStatusSerializer, 401: ERRORS[401]})
     def get(self, request):

@@ -1,7 +1,11 @@
 """API tokens: created for the signed-in user, shown once, used as ``Authorization: Token <key>``, revoked."""
 
+import base64
+
 import pytest
 from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD
 
 from .conftest import API
 
@@ -80,3 +84,24 @@ def test_a_browser_session_must_send_its_csrf_token_to_change_anything(consultat
 
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+
+
+def with_password(username: str, password: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Basic " + base64.b64encode(f"{username}:{password}".encode()).decode())
+    return client
+
+
+def test_a_script_gets_its_first_token_with_the_users_password(secretariat):
+    basic = with_password(secretariat.username, PASSWORD)
+
+    created = basic.post(TOKENS)
+
+    assert created.status_code == 201
+    assert with_token(created.json()["key"]).get(f"{API}/consultations/").status_code == 200
+    # Basic credentials open the token endpoint only, not the rest of the API.
+    assert basic.get(f"{API}/consultations/").status_code == 401
+
+
+def test_a_wrong_password_gets_no_token(secretariat):
+    assert with_password(secretariat.username, "wrong").post(TOKENS).status_code == 401
