@@ -71,9 +71,7 @@ def test_expert_signs_in_and_sees_marking_stars_and_disagreement_on_the_matrix(
     failed = []  # every response of our own site that went wrong (a missing stylesheet, a 500)
     page.on(
         "response",
-        lambda response: (
-            response.status >= 400 and not response.url.endswith("/favicon.ico") and failed.append(response)
-        ),
+        lambda response: response.status >= 400 and failed.append(response),
     )
     script_errors = []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
