@@ -27,13 +27,19 @@ Extraction from PDF splits paragraphs at page breaks: the rest of a sentence
 shows up after the page's footnotes, starting in lowercase. Such a paragraph
 is joined to the last paragraph left unfinished (a rationale, a footnote or
 body text), which may be several pages back.
+
+This module walks the paragraphs and reads the headings, body text and
+reference annex. The footnotes and page-break continuations are read by
+``footnotes.FootnoteReaderMixin``, the criteria and assessment blocks by
+``assessments.AssessmentReaderMixin``, and ``result.DraftResultMixin`` turns
+what was collected into the ``ParsedDraft``.
 """
 
 from __future__ import annotations
 
-from consultation.consistency import is_known_level, normalise_level
-
 from . import syntax
+from .assessments import AssessmentReaderMixin
+from .footnotes import FootnoteReaderMixin
 from .lines import (
     Line,
     Paragraph,
@@ -44,24 +50,15 @@ from .lines import (
     quote,
     split_lines,
     squash,
-    strip_superscripts,
-    superscript_number,
 )
 from .records import Assessment, Block, Cell, Criterion, Entry, Footnote, Group, Section, Solution
-from .references import parse_reference
+from .result import DraftResultMixin
 from .syntax import clean
 from .table import OverviewTable, is_table_line
 from .types import (
     DraftParseError,
-    ParsedAssessment,
-    ParsedCriterion,
     ParsedDraft,
-    ParsedFootnote,
     ParsedOpenItem,
-    ParsedReference,
-    ParsedSection,
-    ParsedSolution,
-    ParsedSolutionGroup,
 )
 
 __all__ = ["DraftParseError", "ParsedDraft", "parse_draft"]
@@ -75,7 +72,7 @@ def parse_draft(text: str, filename: str = "") -> ParsedDraft:
 # --- the reader --------------------------------------------------------------------------------------------
 
 
-class _DraftReader:
+class _DraftReader(FootnoteReaderMixin, AssessmentReaderMixin, DraftResultMixin):
     def __init__(self, text: str, filename: str):
         self.filename = filename
         self.lines = split_lines(text)
@@ -181,69 +178,6 @@ class _DraftReader:
             or (single and (syntax.GROUP.match(text) or syntax.SOLUTION.match(text)))
         )
 
-    # --- footnotes and continuations -----------------------------------------------------------------------
-
-    def _footnote(self, paragraph: Paragraph) -> None:
-        match = syntax.FOOTNOTE.match(paragraph.first)
-        number = superscript_number(match.group("number")) if match else None
-        if match is None:
-            match = syntax.MARKDOWN_FOOTNOTE.match(paragraph.first)
-            number = int(match.group("number"))
-        if number in self.footnotes:
-            raise DraftParseError(
-                paragraph.number,
-                f"each footnote once (footnote {number} is already defined on line {self.footnotes[number].line})",
-                quote(paragraph.first),
-            )
-        block = Block([match.group("text"), *(line.text for line in paragraph.lines[1:])], "footnote")
-        self.blocks.append(block)
-        self.footnotes[number] = Footnote(
-            number, self.current.number if self.current else None, paragraph.number, [block]
-        )
-        self.after_footnote = self.footnotes[number]
-
-    def _attach_footnote_tail(self) -> None:
-        if self.after_footnote is not None:
-            for paragraph in self.footnote_tail:
-                block = Block([line.text for line in paragraph.lines], "footnote")
-                self.blocks.append(block)
-                self.after_footnote.blocks.append(block)
-        self.footnote_tail = []
-
-    def _flush_footnote_tail(self) -> None:
-        tail, self.footnote_tail, self.after_footnote = self.footnote_tail, [], None
-        for paragraph in tail:
-            self._dispatch(paragraph)
-
-    def _continuation(self, paragraph: Paragraph, following: Paragraph | None) -> bool:
-        """Join a paragraph cut by a page break to the paragraph it continues.
-
-        Only a paragraph that starts in lowercase and stands among footnotes
-        (just after one, or just before one) is taken for a continuation: that
-        is where a page break leaves the rest of a sentence.
-        """
-        first = paragraph.first
-        if not first[:1].islower() or syntax.LIST_ITEM.match(first):
-            return False
-        if self.after_footnote is None and not (following is not None and syntax.is_footnote(following)):
-            return False
-        target = next((block for block in reversed(self.blocks) if block.can_continue), None)
-        if target is None:
-            return False
-        # The continuation ends where a list item or the next criterion starts without a blank line.
-        cut = next(
-            (
-                i
-                for i, line in enumerate(paragraph.lines)
-                if i and (syntax.LIST_ITEM.match(line.stripped) or syntax.CRITERION_LINE.match(clean(line.text)))
-            ),
-            len(paragraph.lines),
-        )
-        target.extend([line.text for line in paragraph.lines[:cut]])
-        if cut < len(paragraph.lines):
-            self._paragraph(Paragraph(paragraph.lines[cut:]), following)
-        return True
-
     # --- headings ------------------------------------------------------------------------------------------
 
     def _heading(self, paragraph: Paragraph) -> bool:
@@ -321,16 +255,6 @@ class _DraftReader:
         self.reference_group = (syntax.group_name(title), number, section.number)
         self.current = section
 
-    def _check_solution_assessed(self, line: int, found: str) -> None:
-        solution = self.solution
-        if solution is not None and solution.assessment_line is None:
-            raise DraftParseError(
-                line,
-                f'"Assessment:" with a level for each criterion under solution {solution.code} '
-                f"({quote(solution.heading)}, line {solution.line})",
-                found,
-            )
-
     # --- body text -----------------------------------------------------------------------------------------
 
     def _body(self, paragraph: Paragraph) -> None:
@@ -373,26 +297,6 @@ class _DraftReader:
             self.current.blocks.append(block)
         self.blocks.append(block)
 
-    def _criteria(self, paragraph: Paragraph) -> None:
-        last = None
-        for line in paragraph.lines:
-            match = syntax.CRITERION_DEFINITION.match(syntax.with_bold(line.text))
-            if match is None:
-                if last is not None and not syntax.LIST_ITEM.match(line.stripped):
-                    last.question = f"{last.question} {clean(line.text)}".strip()
-                continue
-            name = match.group("name").strip()
-            key = syntax.slug(name)
-            if key in self.criteria:
-                raise DraftParseError(
-                    line.number,
-                    f"each criterion once ({name} is already listed on line {self.criteria[key].line})",
-                    quote(line.text),
-                )
-            last = self.criteria[key] = Criterion(
-                key, name, match.group("question").strip(), int(match.group("order")), line.number
-            )
-
     def _open_item(self, line: Line) -> None:
         section = self.current
         lead_in = None
@@ -415,116 +319,6 @@ class _DraftReader:
             )
         )
 
-    # --- assessment blocks ---------------------------------------------------------------------------------
-
-    def _open_assessment(self, paragraph: Paragraph) -> None:
-        solution = self.solution
-        if not self.criteria:
-            raise DraftParseError(
-                paragraph.number,
-                'the criteria listed (e.g. "1. **Effectiveness**: question") before the first assessment',
-                quote(paragraph.first),
-            )
-        if solution.assessment_line is not None:
-            raise DraftParseError(
-                paragraph.number,
-                f"one assessment per solution ({solution.code} is already assessed on line {solution.assessment_line})",
-                quote(paragraph.first),
-            )
-        solution.assessment_line = paragraph.number
-        self.assessment = Assessment(solution, paragraph.number)
-
-    def _criterion_key(self, text: str) -> tuple[bool, str | None]:
-        """(looks like a criterion line, key of the known criterion it names or None)."""
-        match = syntax.CRITERION_LINE.match(clean(text))
-        if match is None:
-            return False, None
-        key = syntax.slug(match.group("name"))
-        return True, key if key in self.criteria else None
-
-    def _missing_criterion(self) -> Criterion | None:
-        return next((c for c in self.criteria.values() if c.key not in self.assessment.cells), None)
-
-    def _assessment_lines(self, paragraph: Paragraph, lines: list[Line], block: Block | None = None) -> bool:
-        """Read lines of an assessment block; False when the paragraph is not part of it (the block then ends).
-
-        ``block`` is the paragraph's text block when the paragraph opened with "Assessment:" itself.
-        A criterion line is followed by its level line, in the same paragraph or the next; further
-        lines of the paragraph carry on the rationale.
-        """
-        assessment = self.assessment
-        for position, line in enumerate(lines):
-            text = line.stripped
-            starts_paragraph = position == 0 and block is None
-            if assessment.pending is not None:
-                self._level(line, assessment)
-                continue
-            shaped, key = self._criterion_key(text)
-            if key is not None:
-                if key in assessment.cells:
-                    raise DraftParseError(
-                        line.number,
-                        f"each criterion once in the assessment of {assessment.solution.code} "
-                        f"({self.criteria[key].name} is already assessed on line {assessment.cells[key].line})",
-                        quote(text),
-                    )
-                assessment.pending = (key, text)
-                assessment.current = None
-                continue
-            missing = self._missing_criterion()
-            if starts_paragraph and missing is None:
-                self.assessment = None
-                return False
-            if starts_paragraph or shaped or assessment.current is None:
-                expected = missing or next(iter(self.criteria.values()))
-                raise DraftParseError(
-                    line.number,
-                    f'"- {expected.name}:" in the assessment of solution {assessment.solution.code} '
-                    f"(begun on line {assessment.line})",
-                    quote(text),
-                )
-            assessment.current.parts.append(text)
-        if block is None:
-            block = Block([line.text for line in paragraph.lines], "assessment")
-            self._add_block(block, in_text=False)
-        block.rationale = assessment.current if assessment.pending is None else None
-        return True
-
-    def _level(self, line: Line, assessment: Assessment) -> None:
-        key, criterion_line = assessment.pending
-        match = syntax.LEVEL_LINE.match(strip_superscripts(line.stripped))
-        level = normalise_level(syntax.SPACED_LEVEL.sub(r"Medium-\1", match.group("level"))) if match else ""
-        if not match or not is_known_level(level):
-            raise DraftParseError(
-                line.number,
-                f'a level such as "High:" or "Medium-low:" after {quote(criterion_line)}',
-                quote(syntax.unbullet(line.stripped)),
-            )
-        rationale = match.group("rest").lstrip(":, ").strip()
-        cell = Cell(level, [rationale] if rationale else [], line.number)
-        assessment.cells[key] = cell
-        self.cells[(assessment.solution.code, key)] = cell
-        assessment.pending = None
-        assessment.current = cell
-
-    def _close_assessment(self, line: int, found: str) -> None:
-        assessment = self.assessment
-        if assessment is None:
-            return
-        if assessment.pending is not None:
-            raise DraftParseError(
-                line, f'a level such as "High:" or "Medium-low:" after {quote(assessment.pending[1])}', found
-            )
-        missing = self._missing_criterion()
-        if missing is not None:
-            raise DraftParseError(
-                line,
-                f'"- {missing.name}:" in the assessment of solution {assessment.solution.code} '
-                f"(begun on line {assessment.line})",
-                found,
-            )
-        self.assessment = None
-
     # --- the reference annex -------------------------------------------------------------------------------
 
     def _reference_lines(self, paragraph: Paragraph) -> None:
@@ -542,88 +336,3 @@ class _DraftReader:
                 raise DraftParseError(
                     line.number, 'a numbered reference such as "1. Author, *Title*, 2020."', quote(line.text)
                 )
-
-    # --- the result ----------------------------------------------------------------------------------------
-
-    def _result(self, end: int) -> ParsedDraft:
-        if not self.solutions:
-            raise DraftParseError(
-                end, 'solution groups such as "0) Baseline solutions" with solutions "a. Title"', "none"
-            )
-        stars, classifications = self.table.read(
-            solutions={s.code: clean(s.title) for s in self.solutions.values()},
-            criteria=[(c.key, c.name) for c in self.criteria.values()],
-            end=end,
-        )
-        criteria = sorted(self.criteria.values(), key=lambda c: (c.order, c.name))
-        assessments = []
-        for solution in self.solutions.values():
-            for criterion in criteria:
-                cell = self.cells[(solution.code, criterion.key)]
-                assessments.append(
-                    ParsedAssessment(
-                        solution=solution.code,
-                        criterion=criterion.key,
-                        level=cell.level,
-                        rationale=" ".join(part for part in cell.parts if part),
-                        stars=stars[(solution.code, criterion.key)],
-                        line=cell.line,
-                    )
-                )
-        solutions_by_group: dict[str, list[str]] = {}
-        for solution in self.solutions.values():
-            name = self.groups[solution.group].name
-            solutions_by_group.setdefault(syntax.group_key(name), []).append(solution.code)
-        references = []
-        seen: dict[tuple[int, int], int] = {}
-        for entry in self.references:
-            text = " ".join(entry.parts)
-            if (entry.group_order, entry.number) in seen:
-                raise DraftParseError(
-                    entry.line,
-                    f"each reference number once per group ({entry.group} {entry.number} "
-                    f"is on line {seen[(entry.group_order, entry.number)]})",
-                    quote(text),
-                )
-            seen[(entry.group_order, entry.number)] = entry.line
-            parts = parse_reference(text)
-            references.append(
-                ParsedReference(
-                    group=entry.group,
-                    group_order=entry.group_order,
-                    number=entry.number,
-                    authors=parts.authors,
-                    title=parts.title,
-                    year=parts.year,
-                    venue=parts.venue,
-                    url=parts.url,
-                    # A reference group informs the solution group of the same name; "General" informs none.
-                    solutions=tuple(solutions_by_group.get(syntax.group_key(entry.group), ())),
-                    line=entry.line,
-                )
-            )
-        return ParsedDraft(
-            filename=self.filename,
-            title=self.title,
-            notice=self.notice,
-            sections=tuple(
-                ParsedSection(s.number, clean(s.title), s.parent, s.order, s.text, s.line)
-                for s in self.sections.values()
-            ),
-            footnotes=tuple(
-                ParsedFootnote(f.number, "\n\n".join("\n".join(b.lines) for b in f.blocks), f.section, f.line)
-                for f in sorted(self.footnotes.values(), key=lambda f: f.number)
-            ),
-            solution_groups=tuple(
-                ParsedSolutionGroup(g.number, clean(g.name), g.section) for g in self.groups.values()
-            ),
-            solutions=tuple(
-                ParsedSolution(s.code, s.group, clean(s.title), s.section, order, s.line)
-                for order, s in enumerate(self.solutions.values(), start=1)
-            ),
-            criteria=tuple(ParsedCriterion(c.key, c.name, clean(c.question), c.order, c.line) for c in criteria),
-            assessments=tuple(assessments),
-            classifications=tuple(classifications[code] for code in self.solutions),
-            open_items=tuple(self.open_items),
-            references=tuple(references),
-        )

@@ -1,0 +1,69 @@
+"""Serializers of API tokens and of consultations."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from consultation.models import Consultation
+from consultation.rules import role_of
+
+from .base import absolute_url
+
+# --- Tokens -----------------------------------------------------------------------------------------------
+
+
+class TokenSerializer(serializers.Serializer):
+    key = serializers.CharField(read_only=True, help_text="Shown once: store it now. Send it as `Token <key>`.")
+    created = serializers.DateTimeField(read_only=True)
+
+
+class TokenStatusSerializer(serializers.Serializer):
+    exists = serializers.BooleanField(read_only=True)
+    created = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+# --- Consultations ----------------------------------------------------------------------------------------
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField(help_text="Your role in this consultation.")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "slug",
+            "reference",
+            "title",
+            "marking",
+            "status",
+            "opens_at",
+            "closes_at",
+            "version",
+            "role",
+            "created_at",
+            "updated_at",
+            "url",
+        ]
+        read_only_fields = ["version", "created_at", "updated_at"]
+
+    def get_role(self, obj: Consultation) -> str | None:
+        annotated = getattr(obj, "my_role", None)
+        if annotated is not None:
+            return annotated
+        return role_of(self.context["request"].user, obj)
+
+    def get_url(self, obj: Consultation) -> str:
+        return absolute_url(self.context.get("request"), "consultation-detail", slug=obj.slug)
+
+    def validate_slug(self, slug: str) -> str:
+        if self.instance is not None and slug != self.instance.slug:
+            raise serializers.ValidationError("The slug is the consultation's address: it cannot change.")
+        return slug
+
+    def validate(self, attrs):
+        opens_at = attrs.get("opens_at", getattr(self.instance, "opens_at", None))
+        closes_at = attrs.get("closes_at", getattr(self.instance, "closes_at", None))
+        if opens_at and closes_at and closes_at <= opens_at:
+            raise serializers.ValidationError({"closes_at": ["The consultation must close after it opens."]})
+        return attrs
