@@ -8,8 +8,9 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from consultation.consistency import CANONICAL_LEVELS
 from consultation.matrix import parse_as_of
-from consultation.models import OpenItemStatus
+from consultation.models import ClassificationChoice, Consultation, OpenItemStatus, Status
 
 
 class AsOfForm(forms.Form):
@@ -113,3 +114,244 @@ class OpenItemChangeForm(forms.Form):
         if cleaned.get("status") == OpenItemStatus.RESOLVED and not cleaned.get("resolution", "").strip():
             self.add_error("resolution", "Say how the item was resolved before marking it resolved.")
         return cleaned
+
+
+# --- Consultations, ratings and classifications changed from the pages ------------------------------------
+
+
+def _consultation_max_length(name: str) -> int:
+    return Consultation._meta.get_field(name).max_length
+
+
+def _datetime_local() -> forms.DateTimeInput:
+    # The browser's date-and-time picker; the value is read (and shown) in the site's time zone.
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _normalise_text(value: str) -> str:
+    """A textarea's value as stored: browsers send CRLF line ends, so a text sent back unchanged must compare equal."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value if value.strip() else ""
+
+
+class ConsultationDetailsForm(forms.Form):
+    """The details of a consultation that its secretariat can change (see ``consultation_update``)."""
+
+    CHANGEABLE = ("reference", "title", "marking", "status", "opens_at", "closes_at")
+
+    reference = forms.CharField(
+        label="Reference",
+        required=False,
+        max_length=_consultation_max_length("reference"),
+        help_text="The document reference, e.g. “WK 6697/2024”. Optional.",
+    )
+    title = forms.CharField(label="Title", max_length=_consultation_max_length("title"))
+    marking = forms.CharField(
+        label="Marking",
+        max_length=_consultation_max_length("marking"),
+        initial="LIMITE",
+        help_text="The handling marking shown on every page and every export of the consultation.",
+        error_messages={"required": "Give the handling marking (e.g. LIMITE): every page and export shows it."},
+    )
+    status = forms.ChoiceField(label="Status", choices=Status.choices, initial=Status.DRAFT)
+    opens_at = forms.DateTimeField(
+        label="Opens",
+        required=False,
+        widget=_datetime_local(),
+        help_text=f"Date and time, {settings.TIME_ZONE} time. Optional.",
+    )
+    closes_at = forms.DateTimeField(
+        label="Closes",
+        required=False,
+        widget=_datetime_local(),
+        help_text=f"Date and time, {settings.TIME_ZONE} time; after the opening. Optional.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            self.add_error("closes_at", "The consultation must close after it opens.")
+        return cleaned
+
+    def changes(self) -> dict:
+        """The cleaned values of the changeable fields, as keyword arguments of the services."""
+        return {name: self.cleaned_data[name] for name in self.CHANGEABLE}
+
+
+class ConsultationCreateForm(ConsultationDetailsForm):
+    """A new consultation, for ``consultation_create``; its creator becomes its secretariat."""
+
+    field_order = ["slug", "reference", "title", "marking", "status", "opens_at", "closes_at"]
+
+    slug = forms.SlugField(
+        label="Slug",
+        max_length=_consultation_max_length("slug"),
+        help_text="The consultation's address (/c/<slug>/): letters, digits, hyphens and underscores. "
+        "It cannot change later.",
+        error_messages={"invalid": "Use only letters, digits, hyphens and underscores in the slug."},
+    )
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if Consultation.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(
+                f"The slug “{slug}” is taken by another consultation; choose another one.", code="slug_taken"
+            )
+        return slug
+
+
+class ConsultationChangeForm(ConsultationDetailsForm):
+    """The secretariat's change of a consultation, checked against the version the form was rendered with."""
+
+    field_order = ["slug", "reference", "title", "marking", "status", "opens_at", "closes_at"]
+
+    slug = forms.SlugField(
+        label="Slug",
+        required=False,
+        disabled=True,
+        help_text="The consultation's address: it cannot change.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def _same_minute_as_before(self, name: str) -> datetime | None:
+        # The picker shows minutes only: a time set to the second elsewhere (the API) and sent back
+        # untouched keeps its seconds instead of counting as a change.
+        value, before = self.cleaned_data[name], self.initial.get(name)
+        if value and before and value == before.replace(second=0, microsecond=0):
+            return before
+        return value
+
+    def clean_opens_at(self) -> datetime | None:
+        return self._same_minute_as_before("opens_at")
+
+    def clean_closes_at(self) -> datetime | None:
+        return self._same_minute_as_before("closes_at")
+
+
+STAR_CHOICES = [
+    ("", "Choose…"),
+    ("5", "★★★★★ 5 stars"),
+    ("4", "★★★★ 4 stars"),
+    ("3", "★★★ 3 stars"),
+    ("2", "★★ 2 stars"),
+    ("1", "★ 1 star"),
+    ("na", "N/A (not applicable)"),
+]
+NOT_APPLICABLE = "na"
+
+# The levels the draft uses, then the in-between values it writes as "Medium/Medium-low".
+USUAL_LEVELS = [
+    *dict.fromkeys(CANONICAL_LEVELS.values()),
+    "High/Medium-high",
+    "Medium-high/Medium",
+    "Medium/Medium-low",
+    "Medium-low/Low",
+]
+
+_REASON_REQUIRED = "Say why it changes: the reason is kept with the revision."
+
+
+class RatingChangeForm(forms.Form):
+    """The secretariat's change of one cell (stars, level, rationale) with its reason, for ``rating_change``.
+
+    ``revision`` is the cell's revision the form was built on: a change made
+    meanwhile by someone else is then refused instead of being overwritten.
+    """
+
+    stars = forms.ChoiceField(
+        label="Stars",
+        choices=STAR_CHOICES,
+        error_messages={
+            "required": "Choose the stars: 1 to 5, or N/A.",
+            "invalid_choice": "“%(value)s” is not a rating: choose 1 to 5 stars, or N/A.",
+        },
+    )
+    level = forms.CharField(
+        label="Level in the text",
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"list": "rating-levels", "autocomplete": "off"}),
+        help_text="One of the usual levels (High … Low, None, Not applicable) or an in-between one such as "
+        "Medium/Medium-low.",
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        required=False,
+        strip=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the revision: the input, round or document the change rests on.",
+        error_messages={"required": _REASON_REQUIRED},
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    levels = USUAL_LEVELS
+
+    @classmethod
+    def initial_for(cls, assessment) -> dict:
+        """The form's starting values: the cell as it stands (nothing chosen for a cell never rated)."""
+        if assessment is None or not assessment.revision:
+            return {"stars": "", "level": "", "rationale": "", "revision": assessment.revision if assessment else 0}
+        stars = NOT_APPLICABLE if assessment.stars is None else str(assessment.stars)
+        return {
+            "stars": stars,
+            "level": assessment.level,
+            "rationale": assessment.rationale,
+            "revision": assessment.revision,
+        }
+
+    def clean_stars(self) -> int | None:
+        value = self.cleaned_data["stars"]
+        return None if value == NOT_APPLICABLE else int(value)
+
+    def clean_rationale(self) -> str:
+        return _normalise_text(self.cleaned_data["rationale"])
+
+    def changes(self) -> dict:
+        """Keyword arguments of ``rating_change``."""
+        data = self.cleaned_data
+        return {
+            "stars": data["stars"],
+            "level": data["level"],
+            "rationale": data["rationale"],
+            "reason": data["reason"],
+            "expected_revision": data["revision"],
+        }
+
+
+class ClassificationChangeForm(forms.Form):
+    """The secretariat's change of a solution's overall classification with its reason."""
+
+    value = forms.ChoiceField(
+        label="Classification",
+        choices=[("", "Choose…"), *ClassificationChoice.choices],
+        error_messages={
+            "required": "Choose a classification.",
+            "invalid_choice": "“%(value)s” is not a classification: choose Top 3, Needs research, Discard or N/A.",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the revision: the input, round or document the change rests on.",
+        error_messages={"required": _REASON_REQUIRED},
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    @classmethod
+    def initial_for(cls, classification) -> dict:
+        if classification is None or not classification.revision:
+            return {"value": "", "revision": classification.revision if classification else 0}
+        return {"value": classification.value, "revision": classification.revision}
+
+    def changes(self) -> dict:
+        """Keyword arguments of ``classification_change``."""
+        data = self.cleaned_data
+        return {"value": data["value"], "reason": data["reason"], "expected_revision": data["revision"]}

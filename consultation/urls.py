@@ -1,14 +1,25 @@
 from django.urls import path
 
-from consultation.views import documents, home, imports, matrix, solutions
+from consultation.views import consultations, documents, home, imports, matrix, profile, ratings, solutions
 
 app_name = "consultation"
 
 urlpatterns = [
     path("", home.consultation_list, name="list"),
+    path("profile/", profile.profile, name="profile"),
+    path("profile/token/", profile.token_create, name="token_create"),
+    path("profile/token/revoke/", profile.token_delete, name="token_revoke"),
+    path("consultations/new/", consultations.consultation_new, name="new"),
     path("c/<slug:slug>/", home.consultation_home, name="home"),
+    path("c/<slug:slug>/edit/", consultations.consultation_edit, name="edit"),
     path("c/<slug:slug>/matrix/", matrix.matrix_page, name="matrix"),
     path("c/<slug:slug>/solutions/<str:code>/", solutions.solution_page, name="solution"),
+    path("c/<slug:slug>/solutions/<str:code>/ratings/<slug:key>/", ratings.rating_change_page, name="rating_change"),
+    path(
+        "c/<slug:slug>/solutions/<str:code>/classification/",
+        ratings.classification_change_page,
+        name="classification_change",
+    ),
     path("c/<slug:slug>/open-items/", documents.open_items_page, name="open_items"),
     path("c/<slug:slug>/open-items/<int:pk>/", documents.open_item_change, name="open_item_change"),
     path("c/<slug:slug>/references/", documents.references_page, name="references"),

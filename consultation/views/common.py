@@ -61,3 +61,19 @@ def render_page(
         **(context or {}),
     }
     return render(request, template, page_context, status=status)
+
+
+def frozen_message(consultation: Consultation) -> str:
+    """Why a change to a closed or archived consultation is refused, and what to do about it."""
+    return (
+        f"The consultation is {consultation.get_status_display().lower()}: it can be read but not changed, "
+        "so nothing was saved. The secretariat can reopen it first (by changing its status)."
+    )
+
+
+def focus_first_error(form) -> None:
+    """Put the keyboard focus (and so the browser's scroll) on the first field the user has to fix."""
+    for name, field in form.fields.items():
+        if name in form.errors and not field.widget.is_hidden and not field.disabled:
+            field.widget.attrs["autofocus"] = True
+            return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import rules
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +22,8 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
     my_role = Membership.objects.filter(user=request.user, consultation=OuterRef("pk")).values("role")[:1]
     consultations = Consultation.objects.visible_to(request.user).annotate(my_role=Subquery(my_role))
     rows = [(c, Role(c.my_role).label) for c in consultations]
-    return render(request, "consultation/consultation_list.html", {"rows": rows})
+    can_create = rules.has_perm("consultation.create_consultation", request.user)
+    return render(request, "consultation/consultation_list.html", {"rows": rows, "can_create": can_create})
 
 
 @consultation_page()
@@ -43,4 +45,6 @@ def consultation_home(request: HttpRequest, consultation: Consultation) -> HttpR
         "sections": consultation.sections.count(),
         "footnotes": consultation.footnotes.count(),
     }
-    return render_page(request, consultation, "consultation/home.html", {"counts": counts}, active="home")
+    can_edit = rules.has_perm("consultation.change_consultation", request.user, consultation)
+    context = {"counts": counts, "can_edit": can_edit}
+    return render_page(request, consultation, "consultation/home.html", context, active="home")

@@ -237,6 +237,7 @@ def page_urls(consultation, *, code="1a", import_id=None) -> dict[str, str]:
         "references": reverse("consultation:references", args=[slug]),
         "draft": reverse("consultation:draft", args=[slug]),
         "import": reverse("consultation:import", args=[slug]),
+        "edit": reverse("consultation:edit", args=[slug]),
     }
     if import_id is not None:
         urls["import_detail"] = reverse("consultation:import_detail", args=[slug, import_id])

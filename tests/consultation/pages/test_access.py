@@ -9,7 +9,7 @@ from tests.consultation.pages.conftest import page_urls
 pytestmark = pytest.mark.django_db
 
 READ_PAGES = ["home", "matrix", "solution", "open_items", "references", "draft"]
-SECRETARIAT_PAGES = ["import", "import_detail", "import_progress"]
+SECRETARIAT_PAGES = ["import", "import_detail", "import_progress", "edit"]
 ALL_PAGES = READ_PAGES + SECRETARIAT_PAGES
 
 # (role fixture, page, expected status)
@@ -82,3 +82,39 @@ def test_read_only_pages_refuse_posts(client_for, urls, secretariat, page):
     response = client_for(secretariat).post(urls[page])
 
     assert response.status_code == 405
+
+
+# Forms that change something, posted empty: the secretariat gets its form back with errors (400), nobody else
+# gets as far as the form. (test_<view>_page.py checks what a valid post does.)
+WRITE_ENDPOINTS = {
+    "edit": ("consultation:edit", []),
+    "rating_change": ("consultation:rating_change", ["1a", "privacy"]),
+    "classification_change": ("consultation:classification_change", ["1a"]),
+}
+WRITE_EXPECTED = [
+    *[("secretariat", endpoint, 400) for endpoint in WRITE_ENDPOINTS],
+    *[(role, endpoint, 403) for role in ("expert", "observer") for endpoint in WRITE_ENDPOINTS],
+    *[("outsider", endpoint, 404) for endpoint in WRITE_ENDPOINTS],
+]
+
+
+def _write_url(consultation, endpoint: str) -> str:
+    name, args = WRITE_ENDPOINTS[endpoint]
+    return reverse(name, args=[consultation.slug, *args])
+
+
+@pytest.mark.parametrize("endpoint", list(WRITE_ENDPOINTS))
+def test_anonymous_posts_are_sent_to_sign_in(client_for, consultation, paper, endpoint):
+    response = client_for(None).post(_write_url(consultation, endpoint))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse(settings.LOGIN_URL) + "?next=")
+
+
+@pytest.mark.parametrize(("role", "endpoint", "status"), WRITE_EXPECTED)
+def test_each_role_may_post_only_what_it_may_change(request, client_for, consultation, paper, role, endpoint, status):
+    user = request.getfixturevalue(role)
+
+    response = client_for(user).post(_write_url(consultation, endpoint))
+
+    assert response.status_code == status

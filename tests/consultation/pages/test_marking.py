@@ -8,7 +8,7 @@ from tests.consultation.pages.conftest import page_urls
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["home", "matrix", "solution", "open_items", "references", "draft", "import", "import_detail"]
+PAGES = ["home", "matrix", "solution", "open_items", "references", "draft", "import", "import_detail", "edit"]
 BANNER = re.compile(r'<div class="marking-banner marking-banner--(top|bottom)"[^>]*>\s*<span[^>]*>([^<]*)</span>')
 
 
