@@ -50,21 +50,34 @@ def _max_upload_text() -> str:
 
 
 class DraftUploadForm(forms.Form):
-    """A draft file, read as UTF-8 text. ``cleaned_data`` gives ``filename`` and ``content``."""
+    """A draft file: a Word document (.docx) or UTF-8 text (.txt, .md), told apart by content.
+
+    ``cleaned_data`` gives ``filename`` and ``content``, the text the importer reads
+    (for a Word document, the text read from it; see ``importing.uploads``).
+    """
 
     file = forms.FileField(
         label="Draft file",
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.markdown,text/plain,text/markdown"}),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".txt,.md,.markdown,.docx,text/plain,text/markdown,"
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = (
-            "The plain-text form of the draft (as in the reference file), encoded as UTF-8, "
-            f"at most {_max_upload_text()}. Nothing is saved until you confirm the preview."
+            "The plain-text form of the draft (as in the reference file) or Markdown, encoded as UTF-8, or a Word "
+            f"document: .txt, .md or .docx, at most {_max_upload_text()}. Nothing is saved until you confirm the "
+            "preview."
         )
 
     def clean_file(self):
+        # Imported on use, like the views do: the importer is its own package and the pages must load without it.
+        from consultation.importing.uploads import DraftUploadError, read_draft_upload
+
         upload = self.cleaned_data["file"]
         limit = settings.DRAFT_UPLOAD_MAX_BYTES
         if upload.size > limit:
@@ -76,21 +89,15 @@ class DraftUploadForm(forms.Form):
         if len(raw) > limit:  # the announced size can lie
             raise forms.ValidationError(f"Drafts can be at most {_max_upload_text()}.", code="too_large")
         try:
-            content = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
+            content = read_draft_upload(upload.name, raw)
+        except DraftUploadError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+        if (size := len(content.encode("utf-8"))) > limit:  # only text read from a Word document can grow so
             raise forms.ValidationError(
-                f"The file is not UTF-8 text (byte 0x{raw[error.start]:02x} at position {error.start} cannot be "
-                "read). Save the draft as plain text encoded as UTF-8 and upload it again.",
-                code="not_utf8",
-            ) from None
-        if "\x00" in content:
-            raise forms.ValidationError(
-                "The file looks like a binary document (a word processor file or a PDF?), not plain text. "
-                "Save the draft as plain text encoded as UTF-8 and upload it again.",
-                code="binary",
+                f"The text read from the Word document is {filesizeformat(size)}; drafts can be at most "
+                f"{_max_upload_text()}.",
+                code="text_too_large",
             )
-        if not content.strip():
-            raise forms.ValidationError("The file is empty.", code="empty")
         self.cleaned_data["filename"] = upload.name
         self.cleaned_data["content"] = content
         return upload

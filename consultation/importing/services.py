@@ -39,6 +39,7 @@ from consultation.services import assessment_revise, classification_revise
 
 from .parser import parse_draft
 from .plan import ImportPlan, plan_import
+from .uploads import parse_uploaded_draft
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ def import_draft_text(
 def _previewed(
     *, consultation: Consultation, filename: str, content: str, user: AbstractBaseUser | None
 ) -> DraftImport:
-    parsed = parse_draft(content, filename)
+    parsed = parse_uploaded_draft(content, filename)  # says when its lines are those read from a Word document
     plan = plan_import(consultation, parsed)
     return DraftImport(
         consultation=consultation,

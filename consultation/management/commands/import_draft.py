@@ -1,4 +1,4 @@
-"""Import a draft paper (plain text or Markdown, UTF-8) into a consultation from the command line."""
+"""Import a draft paper (a Word document, or UTF-8 plain text or Markdown) into a consultation from the command line."""
 
 from pathlib import Path
 
@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from consultation.importing.parser import DraftParseError
 from consultation.importing.services import import_draft_text
+from consultation.importing.uploads import DraftUploadError, read_draft_upload
 from consultation.models import Consultation, DraftImportStatus
 
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
     help = "Import a draft into a consultation: solutions, criteria, ratings, open items, references and more."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", type=Path, help="The draft, as a UTF-8 text or Markdown file.")
+        parser.add_argument("path", type=Path, help="The draft: a .docx, or a UTF-8 text or Markdown file.")
         parser.add_argument("--consultation", required=True, metavar="SLUG", help="Slug of the consultation.")
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; save nothing.")
         parser.add_argument("--user", metavar="USERNAME", help="Record the import and its revisions as this user.")
@@ -56,12 +57,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from exc
         try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CommandError(
-                f"{path.name} is not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start}). "
-                "Save it as UTF-8 and try again."
-            ) from exc
+            return read_draft_upload(path.name, data)  # the same reading as the upload page's
+        except DraftUploadError as exc:
+            raise CommandError(f"{path.name}: {exc}") from exc
 
     def _report(self, preview: dict) -> None:
         counts = preview["counts"]
