@@ -277,3 +277,14 @@ def test_opening_the_address_leads_back_to_the_cell(client_for, solution_url, ur
 
     assert response.status_code == 302
     assert response.url == f"{solution_url}#criterion-privacy"
+
+
+def test_the_secretariats_page_with_its_change_forms_takes_no_more_queries_than_a_readers(
+    client_for, solution_url, cell, secretariat, django_assert_max_num_queries
+):
+    client = client_for(secretariat)
+
+    with django_assert_max_num_queries(12):
+        html = client.get(solution_url).content.decode()
+
+    assert html.count("<summary>Change this rating") == 2
