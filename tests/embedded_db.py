@@ -48,6 +48,10 @@ def _remove_stale_clusters(var_dir: Path) -> None:
 
 
 def _start_throwaway_server() -> None:
+    # Importing ``config`` loads the Celery app, which defaults DJANGO_SETTINGS_MODULE to the development
+    # settings; pytest-django would then prefer that environment value over pyproject.toml. Tests always run
+    # on the test settings.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     if os.environ.get("DATABASE_URL") or os.environ.get("PYTEST_XDIST_WORKER"):
         return
     from config.embedded_db import VAR_DIR, start_server
