@@ -136,6 +136,15 @@ def classification_revise(
     return revision
 
 
+def _refuse_if_frozen(consultation: Consultation) -> None:
+    """A closed or archived consultation is read-only: every write below starts with this check."""
+    if not accepts_changes(consultation):
+        raise StateConflictError(
+            f"The consultation is {consultation.get_status_display().lower()}: it can be read but not changed. "
+            "The secretariat can reopen it first."
+        )
+
+
 def _apply(obj, changes: dict[str, Any]) -> list[str]:
     """Set the fields that differ; return their names."""
     changed = [name for name, value in changes.items() if getattr(obj, name) != value]
@@ -187,6 +196,7 @@ def solution_create(
     A classification given at creation is recorded as the first revision of
     the solution's classification, like any later change.
     """
+    _refuse_if_frozen(consultation)
     solution_group = SolutionGroup.objects.filter(consultation=consultation, number=group).first()
     if solution_group is None:
         if not group_name:
@@ -210,6 +220,7 @@ def criterion_create(
     *, consultation: Consultation, key: str, name: str, question: str = "", order: int | None = None
 ) -> Criterion:
     """Add an assessment criterion; it goes last unless ``order`` says otherwise."""
+    _refuse_if_frozen(consultation)
     if order is None:
         last = consultation.criteria.order_by("-order").values_list("order", flat=True).first()
         order = 0 if last is None else last + 1
@@ -222,6 +233,7 @@ def reference_create(
 ) -> Reference:
     """Add an entry to the reference annex: an existing group keeps its place, a new group goes last;
     the entry is numbered after the last one of its group unless ``number`` is given."""
+    _refuse_if_frozen(consultation)
     references = Reference.objects.filter(consultation=consultation)
     group_order = references.filter(group=group).values_list("group_order", flat=True).first()
     if group_order is None:
@@ -246,6 +258,7 @@ def _require_resolution(item: OpenItem) -> None:
 
 def open_item_create(*, consultation: Consultation, user: AbstractBaseUser, **fields) -> OpenItem:
     """Add an open item; one created resolved needs its resolution."""
+    _refuse_if_frozen(consultation)
     item = OpenItem(consultation=consultation, created_by=user, **fields)
     _require_resolution(item)
     item.save()
@@ -258,6 +271,7 @@ def open_item_update(*, item: OpenItem, expected_version: int | None = None, **c
 
     Checked against the locked row, so "resolved" always comes with a resolution.
     """
+    _refuse_if_frozen(item.consultation)
     locked = OpenItem.objects.select_for_update().get(pk=item.pk)
     _check_version(locked.version, expected_version, "The open item")
     changed = _apply(locked, changes)
@@ -289,6 +303,7 @@ def rating_change(
     Creates the cell on its first change. The values not given are read from the
     locked row, so a concurrent change of another field is never overwritten.
     """
+    _refuse_if_frozen(consultation)
     assessment, _ = Assessment.objects.get_or_create(consultation=consultation, solution=solution, criterion=criterion)
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     revision = assessment_revise(
@@ -315,6 +330,7 @@ def classification_change(
     expected_revision: int | None = None,
 ) -> tuple[Classification, bool]:
     """A manual change of a solution's overall classification; creates its record on the first change."""
+    _refuse_if_frozen(consultation)
     classification, _ = Classification.objects.get_or_create(
         consultation=consultation, solution=solution, defaults={"value": ClassificationChoice.NOT_APPLICABLE}
     )

@@ -35,6 +35,7 @@ from consultation.models import (
     Solution,
     SolutionGroup,
 )
+from consultation.rules import accepts_changes
 from consultation.services import assessment_revise, classification_revise
 
 from .parser import parse_draft
@@ -67,7 +68,11 @@ def draft_import_confirm(*, draft_import: DraftImport, user: AbstractBaseUser | 
     """
     from consultation.tasks import apply_draft_import  # the task module imports this one
 
-    locked = DraftImport.objects.select_for_update().get(pk=draft_import.pk)
+    locked = DraftImport.objects.select_for_update().select_related("consultation").get(pk=draft_import.pk)
+    if not accepts_changes(locked.consultation):
+        raise StateConflictError(
+            f"The consultation is {locked.consultation.get_status_display().lower()}: reopen it before importing."
+        )
     if locked.status != DraftImportStatus.PREVIEWED:
         raise StateConflictError(
             f"This import of {locked.filename} is {locked.get_status_display().lower()}; only a previewed import "

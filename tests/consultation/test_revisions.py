@@ -84,3 +84,28 @@ def test_a_solution_first_rated_later_is_absent_from_an_earlier_matrix(consultat
 
     assert [s.pk for s in then.solutions] == [old.solution.pk]
     assert {s.pk for s in build_matrix(consultation).solutions} == {old.solution.pk, new.solution.pk}
+
+
+@pytest.mark.parametrize("status", ["closed", "archived"])
+def test_a_closed_or_archived_consultation_refuses_rating_changes_in_the_service(consultation, secretariat, status):
+    from consultation.exceptions import StateConflictError
+    from consultation.services import classification_change, rating_change
+
+    cell = AssessmentFactory(consultation=consultation)
+    consultation.status = status
+    consultation.save()
+
+    with pytest.raises(StateConflictError, match=status):
+        rating_change(
+            consultation=consultation,
+            solution=cell.solution,
+            criterion=cell.criterion,
+            user=secretariat,
+            stars=4,
+            reason="late change",
+        )
+    with pytest.raises(StateConflictError, match=status):
+        classification_change(
+            consultation=consultation, solution=cell.solution, user=secretariat, value="top3", reason="late"
+        )
+    assert cell.revisions.count() == 0
