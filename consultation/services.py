@@ -51,6 +51,31 @@ def _check_version(current: int, expected: int | None, what: str) -> None:
         )
 
 
+def _append_revision(
+    locked, revision_model, owner_field: str, values: dict[str, Any], *, reason, source, user, when, draft_import
+):
+    """Append the next revision of ``locked`` (a locked cell or classification) and make it the current value."""
+    when = when or timezone.now()
+    revision = revision_model.objects.create(
+        consultation_id=locked.consultation_id,
+        **{owner_field: locked},
+        number=locked.revision + 1,
+        **values,
+        reason=reason,
+        source=source,
+        draft_import=draft_import,
+        created_by=user if user and user.is_authenticated else None,
+        created_at=when,
+    )
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.revision = revision.number
+    locked.changed_at = when
+    locked.changed_by = revision.created_by
+    locked.save(update_fields=[*values, "revision", "changed_at", "changed_by"])
+    return revision
+
+
 @transaction.atomic
 def assessment_revise(
     *,
@@ -73,27 +98,13 @@ def assessment_revise(
     """
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _check_version(locked.revision, expected_revision, f"The rating {assessment}")
-    if locked.revision and (locked.stars, locked.level, locked.rationale) == (stars, level, rationale):
+    values = {"stars": stars, "level": level, "rationale": rationale}
+    if locked.revision and all(getattr(locked, name) == value for name, value in values.items()):
         return None
-    when = when or timezone.now()
-    revision = AssessmentRevision.objects.create(
-        consultation_id=locked.consultation_id,
-        assessment=locked,
-        number=locked.revision + 1,
-        stars=stars,
-        level=level,
-        rationale=rationale,
-        reason=reason,
-        source=source,
-        draft_import=draft_import,
-        created_by=user if user and user.is_authenticated else None,
-        created_at=when,
-    )
-    locked.stars, locked.level, locked.rationale = stars, level, rationale
-    locked.revision = revision.number
-    locked.changed_at = when
-    locked.changed_by = revision.created_by
-    locked.save(update_fields=["stars", "level", "rationale", "revision", "changed_at", "changed_by"])
+    revision = _append_revision(
+        locked, AssessmentRevision, "assessment", values,
+        reason=reason, source=source, user=user, when=when, draft_import=draft_import,
+    )  # fmt: skip
     assessment.refresh_from_db()
     return revision
 
@@ -115,23 +126,10 @@ def classification_revise(
     _check_version(locked.revision, expected_revision, f"The classification of {classification.solution.code}")
     if locked.revision and locked.value == value:
         return None
-    when = when or timezone.now()
-    revision = ClassificationRevision.objects.create(
-        consultation_id=locked.consultation_id,
-        classification=locked,
-        number=locked.revision + 1,
-        value=value,
-        reason=reason,
-        source=source,
-        draft_import=draft_import,
-        created_by=user if user and user.is_authenticated else None,
-        created_at=when,
-    )
-    locked.value = value
-    locked.revision = revision.number
-    locked.changed_at = when
-    locked.changed_by = revision.created_by
-    locked.save(update_fields=["value", "revision", "changed_at", "changed_by"])
+    revision = _append_revision(
+        locked, ClassificationRevision, "classification", {"value": value},
+        reason=reason, source=source, user=user, when=when, draft_import=draft_import,
+    )  # fmt: skip
     classification.refresh_from_db()
     return revision
 
