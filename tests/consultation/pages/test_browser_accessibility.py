@@ -1,0 +1,82 @@
+"""Every page, checked in a real browser by axe-core against WCAG 2.1 A and AA.
+
+axe-core (vendored under ``tests/vendor/``, from the npm registry) is injected
+into each page after it loaded; any violation fails the test with its rule,
+its impact and the elements concerned. Pages are checked as the secretariat
+sees them (with every form and button a role may see), plus the sign-in page.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+from .conftest import page_urls
+from .test_browser_matrix import CHROMIUM, CHROMIUM_ARGS
+
+AXE = Path(__file__).resolve().parents[2] / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (make chromium)"),
+]
+
+
+@pytest.fixture
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
+            page.set_default_timeout(15_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def _violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations", WCAG_21_AA
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] for n in v["nodes"][:3])
+        for v in results
+    ]
+
+
+def test_every_page_meets_wcag_2_1_aa(live_server, consultation, paper, secretariat, draft_import, browser_page):
+    urls = {
+        "consultation list": reverse("consultation:list"),
+        "profile": reverse("consultation:profile"),
+        **page_urls(consultation, import_id=draft_import.pk),
+    }
+    urls.pop("import_progress")  # a fragment polled by the import page, not a page of its own
+    connections.close_all()  # the browser's requests are served by the live server's own connection
+    page = browser_page
+
+    page.goto(live_server.url + reverse("login"))
+    found = {"sign-in": _violations(page)}
+    page.get_by_label("Username").fill(secretariat.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + reverse("consultation:list"))
+
+    for name, path in urls.items():
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, f"{name}: {response.status}"
+        # Open every disclosure (change forms, histories) so that their content is checked too.
+        page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+        found[name] = _violations(page)
+
+    assert {name: v for name, v in found.items() if v} == {}
