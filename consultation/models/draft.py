@@ -83,7 +83,7 @@ class Solution(models.Model):
     """A technical solution the draft assesses, addressed by its code ("1b")."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="solutions")
-    group = models.ForeignKey(SolutionGroup, on_delete=models.PROTECT, related_name="solutions")
+    group = models.ForeignKey(SolutionGroup, on_delete=models.RESTRICT, related_name="solutions")
     code = models.CharField(max_length=10)
     title = models.CharField(max_length=300)
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="solutions")

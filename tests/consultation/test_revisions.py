@@ -109,3 +109,20 @@ def test_a_closed_or_archived_consultation_refuses_rating_changes_in_the_service
             consultation=consultation, solution=cell.solution, user=secretariat, value="top3", reason="late"
         )
     assert cell.revisions.count() == 0
+
+
+def test_deleting_a_consultation_removes_its_draft_and_history_but_a_used_group_cannot_go_alone(consultation):
+    from django.db.models import RestrictedError
+
+    from consultation.models import Consultation, SolutionGroup
+
+    cell = AssessmentFactory(consultation=consultation)
+    assessment_revise(assessment=cell, stars=2, level="Low", rationale="x", reason="imported")
+
+    with pytest.raises(RestrictedError), transaction.atomic():
+        cell.solution.group.delete()
+    consultation.delete()
+
+    assert not Consultation.objects.filter(pk=consultation.pk).exists()
+    assert not SolutionGroup.objects.exists()
+    assert not AssessmentRevision.objects.exists()
