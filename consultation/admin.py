@@ -18,10 +18,15 @@ from consultation.models import (
     Consultation,
     Criterion,
     DraftImport,
+    DraftVersion,
     Footnote,
+    Invitation,
     Membership,
     OpenItem,
+    Profile,
     Reference,
+    Round,
+    RoundAnswer,
     Section,
     Solution,
     SolutionGroup,
@@ -226,3 +231,40 @@ class DraftImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["filename", "sha256"]
     list_select_related = ["consultation", "created_by"]
     date_hierarchy = "created_at"
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "organisation", "expert_type", "country", "updated_at"]
+    list_filter = ["expert_type"]
+    search_fields = ["user__username", "user__email", "name", "organisation"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Invitations are sent and revoked from the consultation's members page, which emails the link."""
+
+    list_display = ["email", "consultation", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "consultation__slug"]
+    exclude = ["token_sha256"]
+
+
+@admin.register(Round)
+class RoundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["consultation", "number", "title", "opens_at", "closes_at", "status"]
+    list_filter = ["status"]
+    search_fields = ["consultation__slug", "title"]
+
+
+@admin.register(RoundAnswer)
+class RoundAnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["round", "assessment", "expert", "stars", "cannot_judge", "updated_at"]
+    search_fields = ["expert__username", "assessment__solution__code", "comment"]
+
+
+@admin.register(DraftVersion)
+class DraftVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["consultation", "label", "published_at", "created_by"]
+    search_fields = ["consultation__slug", "label", "note"]

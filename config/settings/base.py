@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_countries",
     "consultation",
     "evidence",
 ]
@@ -91,6 +92,21 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Private files (attachments, exports) live outside the web root and have no URL: they are served only
+# through views that check permissions. Object storage can replace these backends in production.
+PRIVATE_FILES_ROOT = Path(envstr("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT / "attachments", "base_url": None},
+    },
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT / "exports", "base_url": None},
+    },
+}
 # Uploaded drafts are parsed in memory; refuse anything larger than this.
 DRAFT_UPLOAD_MAX_BYTES = envint("DRAFT_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = DRAFT_UPLOAD_MAX_BYTES + 1024 * 1024

@@ -12,9 +12,18 @@ from .base import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEBUG = False
+# Private files of a test run go to a throwaway folder per xdist worker (tests/embedded_db.py cleans var/).
+PRIVATE_FILES_ROOT = BASE_DIR / "var" / "test-private" / os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    **STORAGES,  # noqa: F405
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT / "attachments", "base_url": None},
+    },
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT / "exports", "base_url": None},
+    },
 }
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405

@@ -1,6 +1,7 @@
 from .consultation import Consultation, Membership, Role, Status
 from .draft import Criterion, Footnote, OpenItem, OpenItemStatus, Reference, Section, Solution, SolutionGroup
 from .imports import DraftImport, DraftImportStatus
+from .people import ExpertType, Invitation, InvitationStatus, Profile
 from .ratings import (
     Assessment,
     AssessmentRevision,
@@ -9,6 +10,8 @@ from .ratings import (
     ClassificationRevision,
     RevisionSource,
 )
+from .rounds import Round, RoundAnswer, RoundStatus
+from .versions import DraftVersion
 
 __all__ = [
     "Assessment",
@@ -20,13 +23,21 @@ __all__ = [
     "Criterion",
     "DraftImport",
     "DraftImportStatus",
+    "DraftVersion",
+    "ExpertType",
     "Footnote",
+    "Invitation",
+    "InvitationStatus",
     "Membership",
     "OpenItem",
     "OpenItemStatus",
+    "Profile",
     "Reference",
     "RevisionSource",
     "Role",
+    "Round",
+    "RoundAnswer",
+    "RoundStatus",
     "Section",
     "Solution",
     "SolutionGroup",

@@ -46,6 +46,30 @@ class Consultation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; the API's ETag.")
 
+    # What the secretariat lets others read (issue: expert input).
+    share_input_with_experts = models.BooleanField(
+        default=False, help_text="Experts see each other's submitted input, pseudonymised (Expert 1, Expert 2 ...)."
+    )
+    observers_see_input = models.BooleanField(
+        default=False, help_text="Observers read submitted input (pseudonymised, without internal notes)."
+    )
+    observers_may_export = models.BooleanField(default=False, help_text="Observers may export summaries.")
+    reminder_days_before = models.PositiveSmallIntegerField(
+        default=3, help_text="Days before the closing date on which experts who have not submitted are reminded."
+    )
+    # The consensus rule of rating rounds (issue: ratings over time).
+    consensus_min_share = models.PositiveSmallIntegerField(
+        default=70, help_text="Consensus needs at least this share (%) of answers within one star of the median."
+    )
+    consensus_max_iqr = models.DecimalField(
+        max_digits=3, decimal_places=1, default=1, help_text="... and an interquartile range of at most this."
+    )
+    consistency_mapping = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Text level to stars, e.g. {"high": 5}; levels not named keep the default mapping.',
+    )
+
     objects = ConsultationQuerySet.as_manager()
 
     class Meta:
@@ -56,6 +80,13 @@ class Consultation(models.Model):
                 name="consultation_closes_after_opening",
             ),
             models.CheckConstraint(condition=~Q(marking=""), name="consultation_marking_required"),
+            models.CheckConstraint(
+                condition=Q(consensus_min_share__gte=1, consensus_min_share__lte=100),
+                name="consultation_consensus_share_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(consensus_max_iqr__gte=0, consensus_max_iqr__lte=4), name="consultation_consensus_iqr_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -73,6 +104,9 @@ class Membership(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
+    deadline_extended_until = models.DateTimeField(
+        null=True, blank=True, help_text="This member may still submit until then, after the closing date."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()

@@ -84,6 +84,12 @@ class AssessmentRevision(models.Model):
     draft_import = models.ForeignKey(
         "consultation.DraftImport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The round and the submissions an adopted change rests on. The submissions live in the evidence
+    # app; the string reference keeps this app free of imports from it.
+    round = models.ForeignKey(
+        "consultation.Round", null=True, blank=True, on_delete=models.RESTRICT, related_name="%(class)s_set"
+    )
+    evidence = models.ManyToManyField("evidence.Submission", blank=True, related_name="%(class)s_set")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(db_index=False)
 
@@ -144,6 +150,12 @@ class ClassificationRevision(models.Model):
     draft_import = models.ForeignKey(
         "consultation.DraftImport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The round and the submissions an adopted change rests on. The submissions live in the evidence
+    # app; the string reference keeps this app free of imports from it.
+    round = models.ForeignKey(
+        "consultation.Round", null=True, blank=True, on_delete=models.RESTRICT, related_name="%(class)s_set"
+    )
+    evidence = models.ManyToManyField("evidence.Submission", blank=True, related_name="%(class)s_set")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField()
 

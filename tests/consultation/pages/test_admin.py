@@ -17,7 +17,17 @@ MODELS = [
     if isinstance(m := getattr(consultation.models, name), type) and issubclass(m, models.Model)
 ]
 
-READ_ONLY = ["assessmentrevision", "classificationrevision", "draftimport", "assessment", "classification"]
+READ_ONLY = [
+    "assessmentrevision",
+    "classificationrevision",
+    "draftimport",
+    "assessment",
+    "classification",
+    "invitation",
+    "round",
+    "roundanswer",
+    "draftversion",
+]
 
 
 def test_every_consultation_model_is_registered():

@@ -1,1 +1,0 @@
-"""Expert submissions, attachments and source documents (built in later issues)."""
