@@ -10,5 +10,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("consultation.api.urls")),
+    path("api/v1/consultations/<slug:slug>/", include("evidence.api.urls")),
     path("", include("consultation.urls")),
+    path("", include("evidence.urls")),
 ]
