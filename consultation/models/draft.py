@@ -141,6 +141,10 @@ class OpenItem(models.Model):
     import_marker = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Ordinal of the draft's marker this item was imported from."
     )
+    # The rating cell the item was raised about (the consistency check's "turn into open item").
+    assessment = models.ForeignKey(
+        "consultation.Assessment", null=True, blank=True, on_delete=models.SET_NULL, related_name="open_items"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -161,6 +165,12 @@ class OpenItem(models.Model):
                 name="open_item_resolved_has_resolution",
             ),
             models.CheckConstraint(condition=Q(status__in=OpenItemStatus.values), name="open_item_status_valid"),
+            # One unresolved item per cell: a second click on "turn into open item" must not duplicate it.
+            models.UniqueConstraint(
+                fields=["assessment"],
+                condition=Q(assessment__isnull=False) & ~Q(status="resolved"),
+                name="open_item_one_unresolved_per_cell",
+            ),
         ]
 
     def __str__(self) -> str:
