@@ -1,0 +1,24 @@
+"""Background work of the evidence app. Tasks take ids, call a service and stay thin; every email is sent once."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from evidence import notifications
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True)
+def send_status_change(self, submission_id: int, version: int) -> bool:
+    """Email the author the triage status and response of their submission as of ``version``."""
+    return notifications.send_status_change(submission_id=submission_id, version=version)
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True)
+def send_deadline_reminders(self) -> int:
+    """Run by Celery beat: remind experts without a submission that the deadline is near."""
+    return notifications.send_deadline_reminders()
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True)
+def send_secretariat_digests(self) -> int:
+    """Run by Celery beat once a day: the secretariat's digest of new input and status changes."""
+    return notifications.send_secretariat_digests()
