@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import rules
 
-from consultation.models import Consultation, Membership, Role, Status
+from consultation.models import Consultation, Membership, Role, RoundStatus, Status
 
 _CACHE_ATTR = "_consultation_roles"
 
@@ -70,6 +70,11 @@ rules.add_perm("consultation.change_ratings", is_secretariat)
 rules.add_perm("consultation.change_open_items", is_secretariat)
 rules.add_perm("consultation.create_consultation", is_staff)
 
+# Rating rounds (consultation/rounds.py): the secretariat opens and closes them, experts answer,
+# and who reads a round's figures depends on the round (``can_view_round_results``).
+rules.add_perm("consultation.manage_rounds", is_secretariat)
+rules.add_perm("consultation.answer_round", is_expert)
+
 
 # ``rules.has_perm`` rather than ``user.has_perm``: Django grants every permission to superusers,
 # but a consultation's papers are for its members only, superusers included.
@@ -86,6 +91,19 @@ def can_change(user, consultation: Consultation) -> bool:
 
 def can_import_draft(user, consultation: Consultation) -> bool:
     return rules.has_perm("consultation.import_draft", user, consultation)
+
+
+def can_view_round_results(user, round) -> bool:
+    """The secretariat and observers read a round's figures at any time; experts once it is closed, so that
+    the group's figures cannot sway answers still being given. (In round 2 and later, experts thereby see
+    the previous round's figures: a round opens only after the one before it closed.)"""
+    role = role_of(user, round.consultation)
+    if role in (Role.SECRETARIAT, Role.OBSERVER):
+        return True
+    return role == Role.EXPERT and round.status == RoundStatus.CLOSED
+
+
+rules.add_perm("consultation.view_round_results", rules.predicate(can_view_round_results))
 
 
 FROZEN_STATUSES = (Status.CLOSED, Status.ARCHIVED)
