@@ -22,3 +22,11 @@ def send_deadline_reminders(self) -> int:
 def send_secretariat_digests(self) -> int:
     """Run by Celery beat once a day: the secretariat's digest of new input and status changes."""
     return notifications.send_secretariat_digests()
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True)
+def send_submission_receipt(self, version_id: int) -> bool:
+    """Email the author the receipt (time and SHA-256) of a submitted version; sent once per version."""
+    from evidence.receipts import send_submission_receipt as send
+
+    return send(version_id=version_id)
