@@ -117,6 +117,19 @@ def safe_name(original: str, content_type: str) -> str:
     return f"{stem}{extension}"
 
 
+def refuse_path_parts(original: str) -> None:
+    """Refuse a name that tries to climb folders ("../", "C:\\", a leading "/"): no honest upload sends one.
+
+    (Django's upload parser already cuts path parts off names sent by browsers; this guards every other caller.)
+    """
+    parts = re.split(r"[\\/]", original or "")
+    if len(parts) > 1 or original.strip() in {".", ".."} or re.match(r"^[A-Za-z]:", original or ""):
+        raise AttachmentRefused(
+            f"The file name {original[:120]!r} contains folder parts (such as “../”). Give the file a plain name "
+            "(like report.pdf) and upload it again."
+        )
+
+
 def _too_large(what: str, limit: int) -> str:
     return f"{what} is larger than the limit of {filesizeformat(limit)}."
 
@@ -273,6 +286,7 @@ def check_upload(file, *, already: int = 0) -> CheckedFile:
         file.seek(0, 2)
         size = file.tell()
     original = getattr(file, "name", "") or ""
+    refuse_path_parts(original)
     check_size(size, already=already)
     content_type = detect_type(file, original)
     return CheckedFile(
