@@ -1,6 +1,7 @@
 from django.urls import path
 
 from consultation.views import consultations, documents, home, imports, matrix, profile, ratings, solutions
+from consultation.views import criteria as criterion_views
 
 app_name = "consultation"
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("c/<slug:slug>/edit/", consultations.consultation_edit, name="edit"),
     path("c/<slug:slug>/matrix/", matrix.matrix_page, name="matrix"),
     path("c/<slug:slug>/solutions/<str:code>/", solutions.solution_page, name="solution"),
+    path("c/<slug:slug>/criteria/<slug:key>/", criterion_views.criterion_page, name="criterion"),
     path("c/<slug:slug>/solutions/<str:code>/ratings/<slug:key>/", ratings.rating_change_page, name="rating_change"),
     path(
         "c/<slug:slug>/solutions/<str:code>/classification/",

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class EvidenceConfig(AppConfig):
     name = "evidence"
     verbose_name = "Evidence"
+
+    def ready(self) -> None:
+        # The rules register themselves on import; the provider shows input on consultation's pages.
+        from consultation.extensions import register_input_provider
+        from evidence import rules  # noqa: F401
+        from evidence.linked_input import EvidenceInputProvider
+
+        register_input_provider(EvidenceInputProvider())

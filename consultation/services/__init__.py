@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -254,26 +255,58 @@ def _require_resolution(item: OpenItem) -> None:
         raise ValidationError({"resolution": ["Say how the item was resolved before marking it resolved."]})
 
 
-def open_item_create(*, consultation: Consultation, user: AbstractBaseUser, **fields) -> OpenItem:
-    """Add an open item; one created resolved needs its resolution."""
+@transaction.atomic
+def open_item_create(
+    *, consultation: Consultation, user: AbstractBaseUser, answering_submissions=None, **fields
+) -> OpenItem:
+    """Add an open item; one created resolved needs its resolution; ``answering_submissions`` link its input."""
     _refuse_if_frozen(consultation)
     item = OpenItem(consultation=consultation, created_by=user, **fields)
     _require_resolution(item)
     item.save()
+    if answering_submissions:
+        _set_answering_submissions(item, answering_submissions)
     return item
 
 
+def _set_answering_submissions(locked: OpenItem, submissions) -> bool:
+    """Make ``submissions`` exactly the input that answers the item; True when the links changed.
+
+    Submissions belong to the evidence app, which consultation never imports: they are
+    reached through the reverse relation ``answering_submissions``. Only submitted input
+    of the item's consultation can answer it. The submissions linked or unlinked get a
+    new version, since their representation changed too.
+    """
+    submissions = list(submissions)
+    wrong = sorted(s.pk for s in submissions if s.consultation_id != locked.consultation_id or s.submitted_at is None)
+    if wrong:
+        raise ValidationError(
+            {"submissions": [f"Only submitted input of this consultation can answer the item (not {wrong})."]}
+        )
+    wanted = {s.pk for s in submissions}
+    current = set(locked.answering_submissions.values_list("pk", flat=True))
+    if wanted == current:
+        return False
+    locked.answering_submissions.set(submissions)
+    locked.answering_submissions.model.objects.filter(pk__in=wanted ^ current).update(version=F("version") + 1)
+    return True
+
+
 @transaction.atomic
-def open_item_update(*, item: OpenItem, expected_version: int | None = None, **changes) -> OpenItem:
+def open_item_update(
+    *, item: OpenItem, expected_version: int | None = None, answering_submissions=None, **changes
+) -> OpenItem:
     """Change an open item's prompt, place, section, status or resolution; bumps ``version`` on a change.
 
     Checked against the locked row, so "resolved" always comes with a resolution.
+    ``answering_submissions`` (submissions, when given) replaces the input linked as answering the item.
     """
     _refuse_if_frozen(item.consultation)
     locked = OpenItem.objects.select_for_update().get(pk=item.pk)
     _check_version(locked.version, expected_version, "The open item")
     changed = _apply(locked, changes)
-    if changed:
+    links_changed = answering_submissions is not None and _set_answering_submissions(locked, answering_submissions)
+    if changed or links_changed:
         _require_resolution(locked)
         locked.version += 1
         locked.save(update_fields=[*changed, "version", "updated_at"])

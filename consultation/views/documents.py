@@ -36,7 +36,14 @@ def draft_page(request: HttpRequest, consultation: Consultation) -> HttpResponse
 def open_items_page(request: HttpRequest, consultation: Consultation) -> HttpResponse:
     """The draft's open items, filtered by ``?status=``; an unknown status is reported and all are shown."""
     form = OpenItemFilterForm(request.GET or None)
-    items = OpenItem.objects.filter(consultation=consultation).select_related("section").order_by("created_at", "pk")
+    # The input answering each item: the evidence app's submissions, through the reverse relation (one query).
+    answering = OpenItem._meta.get_field("answering_submissions").related_model.objects.only("pk").order_by("pk")
+    items = (
+        OpenItem.objects.filter(consultation=consultation)
+        .select_related("section")
+        .prefetch_related(Prefetch("answering_submissions", queryset=answering))
+        .order_by("created_at", "pk")
+    )
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
     counts = dict(
         OpenItem.objects.filter(consultation=consultation)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from consultation.consistency import describe_expected, disagrees
+from consultation.extensions import linked_input
 from consultation.forms import ClassificationChangeForm, RatingChangeForm
 from consultation.models import (
     Assessment,
@@ -144,5 +145,6 @@ def solution_response(
         "references": solution.references.order_by("group_order", "number"),
         "levels": RatingChangeForm.levels if editable or pending is not None else [],
         "frozen_message": frozen_message(consultation),
+        "linked_input": linked_input(request.user, consultation, solution=solution),
     }
     return render_page(request, consultation, "consultation/solution.html", context, active="matrix", status=status)

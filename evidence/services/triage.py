@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from consultation.exceptions import StaleObjectError, StateConflictError
@@ -137,36 +136,18 @@ def tag_create(*, consultation: Consultation, user: AbstractBaseUser, name: str)
     return Tag.objects.create(consultation=consultation, name=name)
 
 
-@transaction.atomic
 def open_item_answers_set(
     *, item: OpenItem, user: AbstractBaseUser, submissions: Iterable[Submission], expected_version: int | None = None
 ) -> OpenItem:
-    """Make ``submissions`` exactly the input that answers ``item`` (others are unlinked).
+    """Make ``submissions`` exactly the input that answers ``item`` (others are unlinked), without resolving it.
 
     Only submitted input of the item's consultation can be linked. Bumps the
     item's version (and those of the submissions linked or unlinked) when the
     links change.
     """
-    _refuse_if_frozen(item.consultation)
-    locked = OpenItem.objects.select_for_update().get(pk=item.pk)
-    _check_version(locked.version, expected_version, "The open item")
-    submissions = list(submissions)
-    wrong = [s.pk for s in submissions if s.consultation_id != locked.consultation_id or s.submitted_at is None]
-    if wrong:
-        raise ValidationError(
-            {"submissions": [f"Only submitted input of this consultation can answer it (not {wrong})."]}
-        )
-    wanted = {s.pk for s in submissions}
-    current = set(locked.answering_submissions.values_list("pk", flat=True))
-    if wanted != current:
-        locked.answering_submissions.set(submissions)
-        Submission.objects.filter(pk__in=wanted ^ current).update(version=F("version") + 1)
-        locked.version += 1
-        locked.save(update_fields=["version", "updated_at"])
-    return locked
+    return open_item_update(item=item, expected_version=expected_version, answering_submissions=list(submissions))
 
 
-@transaction.atomic
 def open_item_resolve(
     *,
     item: OpenItem,
@@ -177,10 +158,15 @@ def open_item_resolve(
 ) -> OpenItem:
     """Resolve an open item: link the submissions that answer it and write the resolution.
 
-    The resolution is required (the database insists too). Runs as one
-    transaction: on any error neither the links nor the status change.
+    The resolution is required (the database insists too). One transaction
+    (``open_item_update``): on any error neither the links nor the status change.
     """
     if not resolution.strip():
         raise ValidationError({"resolution": ["Say how the item was resolved before marking it resolved."]})
-    linked = open_item_answers_set(item=item, user=user, submissions=submissions, expected_version=expected_version)
-    return open_item_update(item=linked, status=OpenItemStatus.RESOLVED, resolution=resolution.strip())
+    return open_item_update(
+        item=item,
+        expected_version=expected_version,
+        answering_submissions=list(submissions),
+        status=OpenItemStatus.RESOLVED,
+        resolution=resolution.strip(),
+    )

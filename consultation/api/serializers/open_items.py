@@ -8,6 +8,19 @@ from consultation.models import OpenItem, OpenItemStatus, Section
 
 from .base import ScopedSlugField, UserLabelField, absolute_url
 
+# The evidence app's Submission, reached through the relation so that consultation does not import evidence.
+Submission = OpenItem._meta.get_field("answering_submissions").related_model
+
+
+class AnsweringSubmissionField(serializers.PrimaryKeyRelatedField):
+    """A submission by id, looked up only among the submitted input of the request's consultation."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Submission.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        return Submission.objects.filter(consultation=self.context["consultation"], submitted_at__isnull=False)
+
 
 class OpenItemSerializer(serializers.ModelSerializer):
     section = ScopedSlugField(
@@ -17,8 +30,11 @@ class OpenItemSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The number of the section it belongs to.",
     )
-    submissions = serializers.SerializerMethodField(
-        help_text="Ids of the submissions linked to it (submissions are not available yet)."
+    submissions = serializers.ManyRelatedField(
+        child_relation=AnsweringSubmissionField(),
+        source="answering_submissions",
+        required=False,
+        help_text="Ids of the submitted input that answers it, linked by the secretariat when resolving it.",
     )
     created_by = UserLabelField()
     url = serializers.SerializerMethodField()
@@ -41,9 +57,6 @@ class OpenItemSerializer(serializers.ModelSerializer):
             "url",
         ]
         read_only_fields = ["id", "import_marker", "created_at", "updated_at", "version"]
-
-    def get_submissions(self, obj: OpenItem) -> list[int]:
-        return []
 
     def get_url(self, obj: OpenItem) -> str:
         return absolute_url(self.context.get("request"), "open-item-detail", slug=obj.consultation.slug, pk=obj.pk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -12,6 +13,12 @@ from consultation.models import OpenItem
 from .. import serializers as s
 from ..etag import expected_version, with_etag
 from .base import ERRORS, WRITE_ERRORS, InConsultation
+
+# The ids of the input answering each item, in one query for the whole page.
+ANSWERING = Prefetch(
+    "answering_submissions",
+    queryset=OpenItem._meta.get_field("answering_submissions").related_model.objects.only("pk").order_by("pk"),
+)
 
 # --- Open items -------------------------------------------------------------------------------------------
 
@@ -25,8 +32,10 @@ class OpenItemList(InConsultation, generics.ListAPIView):
     def get_queryset(self):
         if self.schema_only:
             return OpenItem.objects.none()
-        items = OpenItem.objects.filter(consultation=self.consultation).select_related(
-            "consultation", "section", "created_by"
+        items = (
+            OpenItem.objects.filter(consultation=self.consultation)
+            .select_related("consultation", "section", "created_by")
+            .prefetch_related(ANSWERING)
         )
         wanted = self.query(s.OpenItemQuerySerializer).get("status")
         if wanted:
@@ -52,8 +61,10 @@ class OpenItemDetail(InConsultation):
     def get_queryset(self):
         if self.schema_only:
             return OpenItem.objects.none()
-        return OpenItem.objects.filter(consultation=self.consultation).select_related(
-            "consultation", "section", "created_by"
+        return (
+            OpenItem.objects.filter(consultation=self.consultation)
+            .select_related("consultation", "section", "created_by")
+            .prefetch_related(ANSWERING)
         )
 
     @extend_schema(responses={200: s.OpenItemSerializer, **ERRORS})

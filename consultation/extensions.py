@@ -1,0 +1,90 @@
+"""Hooks through which other apps add to the consultation's pages, so that consultation never imports them.
+
+The evidence app registers an input provider in its ``AppConfig.ready``: the
+solution, criterion and matrix pages ask it for the expert input linked to what
+they show. The provider applies the evidence app's own visibility rule and
+pseudonyms, so that rule is written once (``evidence.querysets``) rather than
+copied here. Without a provider the pages simply show no input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from consultation.models import Consultation, Criterion, Solution
+
+
+@dataclass(frozen=True)
+class LinkedInput:
+    """One piece of input as a consultation page lists it."""
+
+    pk: int
+    title: str
+    author: str
+    status: str
+    status_label: str
+    submitted_at: datetime | None
+    withdrawn: bool
+    url: str = ""
+
+
+@dataclass
+class InputCounts:
+    """How much input each solution, criterion and cell of the matrix has (withdrawn input not counted)."""
+
+    by_solution: dict[int, int] = field(default_factory=dict)
+    by_criterion: dict[int, int] = field(default_factory=dict)
+    by_cell: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def solution(self, solution: Solution) -> int:
+        return self.by_solution.get(solution.pk, 0)
+
+    def criterion(self, criterion: Criterion) -> int:
+        return self.by_criterion.get(criterion.pk, 0)
+
+    def cell(self, solution: Solution, criterion: Criterion) -> int:
+        return self.by_cell.get((solution.pk, criterion.pk), 0)
+
+
+class InputProvider(Protocol):
+    def linked_input(
+        self, user, consultation: Consultation, *, solution: Solution | None = None, criterion: Criterion | None = None
+    ) -> list[LinkedInput]: ...
+
+    def input_counts(self, user, consultation: Consultation) -> InputCounts: ...
+
+
+_providers: list[InputProvider] = []
+
+
+def register_input_provider(provider: InputProvider) -> None:
+    """Called once by an app's ``ready()``; registering the same provider twice has no effect."""
+    if not any(type(known) is type(provider) for known in _providers):
+        _providers.append(provider)
+
+
+def linked_input(
+    user, consultation: Consultation, *, solution: Solution | None = None, criterion: Criterion | None = None
+) -> list[LinkedInput]:
+    """The input ``user`` may read that is linked to ``solution`` or ``criterion``, newest first."""
+    found: list[LinkedInput] = []
+    for provider in _providers:
+        found += provider.linked_input(user, consultation, solution=solution, criterion=criterion)
+    return found
+
+
+def input_counts(user, consultation: Consultation) -> InputCounts:
+    """Counts of the input ``user`` may read, per solution, criterion and cell."""
+    total = InputCounts()
+    for provider in _providers:
+        counts = provider.input_counts(user, consultation)
+        for mine, theirs in (
+            (total.by_solution, counts.by_solution),
+            (total.by_criterion, counts.by_criterion),
+            (total.by_cell, counts.by_cell),
+        ):
+            for key, n in theirs.items():
+                mine[key] = mine.get(key, 0) + n
+    return total

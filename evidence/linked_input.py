@@ -1,0 +1,135 @@
+"""The expert input shown on the consultation's solution, criterion and matrix pages.
+
+Registered with ``consultation.extensions`` by ``EvidenceConfig.ready``, so the
+consultation app shows input without importing this app. Visibility is
+``Submission.objects.visible_to`` (the one rule, also used by the API), and
+authors are named as the viewer may know them: by name for the secretariat and
+the author, as "Expert N" for everyone else.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+
+from consultation.extensions import InputCounts, LinkedInput
+from consultation.models import Consultation, Criterion, Role, Solution
+from consultation.rules import role_of
+from evidence.models import ProposedRating, Pseudonym, Submission
+
+
+def author_label(submission: Submission, *, viewer, role: str | None, pseudonyms: dict[int, int]) -> str:
+    """The author's name for the secretariat (and "You" for the author); a pseudonym for everyone else."""
+    if submission.author_id == getattr(viewer, "pk", None):
+        return "You"
+    if role == Role.SECRETARIAT:
+        return display_name(submission.author)
+    number = pseudonyms.get(submission.author_id)
+    return f"Expert {number}" if number else "An expert"
+
+
+def display_name(user) -> str:
+    profile = getattr(user, "profile", None) if _has_profile(user) else None
+    return (profile.name if profile else "") or user.get_full_name() or user.get_username()
+
+
+def _has_profile(user) -> bool:
+    try:
+        user.profile  # noqa: B018 - reading it is the test
+    except Exception:  # RelatedObjectDoesNotExist: a user without a profile yet
+        return False
+    return True
+
+
+def pseudonyms_of(consultation: Consultation) -> dict[int, int]:
+    return dict(Pseudonym.objects.filter(consultation=consultation).values_list("user_id", "number"))
+
+
+def submission_url(submission: Submission, *, role: str | None, slug: str) -> str:
+    """Where a listed submission leads: the triage page for the secretariat, the submission's page for others."""
+    names = ["evidence:triage"] if role == Role.SECRETARIAT else []
+    names.append("evidence:submission_detail")
+    for name in names:
+        try:
+            return reverse(name, args=[slug, submission.pk])
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+class EvidenceInputProvider:
+    """Implements ``consultation.extensions.InputProvider``."""
+
+    def _visible(self, user, consultation: Consultation):
+        return Submission.objects.visible_to(user, consultation).submitted()
+
+    def linked_input(
+        self, user, consultation: Consultation, *, solution: Solution | None = None, criterion: Criterion | None = None
+    ) -> list[LinkedInput]:
+        submissions = self._visible(user, consultation)
+        if solution is not None:
+            rated = ProposedRating.objects.filter(solution=solution).values("submission")
+            submissions = submissions.filter(
+                Q(pk__in=Submission.solutions.through.objects.filter(solution=solution).values("submission"))
+                | Q(pk__in=rated)
+            )
+        if criterion is not None:
+            rated = ProposedRating.objects.filter(criterion=criterion).values("submission")
+            submissions = submissions.filter(
+                Q(pk__in=Submission.criteria.through.objects.filter(criterion=criterion).values("submission"))
+                | Q(pk__in=rated)
+            )
+        submissions = submissions.select_related("author", "author__profile").order_by("-submitted_at", "-pk")
+        role = role_of(user, consultation)
+        rows = list(submissions)
+        pseudonyms = pseudonyms_of(consultation) if rows and role != Role.SECRETARIAT else {}
+        return [
+            LinkedInput(
+                pk=s.pk,
+                title=str(s),
+                author=author_label(s, viewer=user, role=role, pseudonyms=pseudonyms),
+                status=s.status,
+                status_label=s.get_status_display(),
+                submitted_at=s.submitted_at,
+                withdrawn=s.is_withdrawn,
+                url=submission_url(s, role=role, slug=consultation.slug),
+            )
+            for s in rows
+        ]
+
+    def input_counts(self, user, consultation: Consultation) -> InputCounts:
+        """Three queries whatever the size: the solution links, the criterion links and the proposed ratings.
+
+        A submission counts for a cell when it links both the cell's solution and
+        its criterion, or proposes a rating for the cell; for a row or column when
+        it links the solution or criterion or proposes a rating in it.
+        """
+        visible = self._visible(user, consultation).filter(withdrawn_at__isnull=True).values("pk")
+        linked_solutions: dict[int, set[int]] = {}
+        for submission_id, solution_id in Submission.solutions.through.objects.filter(
+            submission__in=visible
+        ).values_list("submission_id", "solution_id"):
+            linked_solutions.setdefault(submission_id, set()).add(solution_id)
+        linked_criteria: dict[int, set[int]] = {}
+        for submission_id, criterion_id in Submission.criteria.through.objects.filter(
+            submission__in=visible
+        ).values_list("submission_id", "criterion_id"):
+            linked_criteria.setdefault(submission_id, set()).add(criterion_id)
+        proposed: dict[int, set[tuple[int, int]]] = {}
+        for submission_id, solution_id, criterion_id in ProposedRating.objects.filter(
+            submission__in=visible
+        ).values_list("submission_id", "solution_id", "criterion_id"):
+            proposed.setdefault(submission_id, set()).add((solution_id, criterion_id))
+        counts = InputCounts()
+        for submission_id in linked_solutions.keys() | linked_criteria.keys() | proposed.keys():
+            its_proposed = proposed.get(submission_id, set())
+            its_solutions = linked_solutions.get(submission_id, set())
+            its_criteria = linked_criteria.get(submission_id, set())
+            cells = its_proposed | {(s, c) for s in its_solutions for c in its_criteria}
+            for solution_id in its_solutions | {s for s, _ in its_proposed}:
+                counts.by_solution[solution_id] = counts.by_solution.get(solution_id, 0) + 1
+            for criterion_id in its_criteria | {c for _, c in its_proposed}:
+                counts.by_criterion[criterion_id] = counts.by_criterion.get(criterion_id, 0) + 1
+            for cell in cells:
+                counts.by_cell[cell] = counts.by_cell.get(cell, 0) + 1
+        return counts
