@@ -147,6 +147,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" with their own choices: name each set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "RoundStatusEnum": "consultation.models.rounds.RoundStatus",
+    },
 }
 
 # Celery: the embedded PostgreSQL doubles as the broker unless one is configured.

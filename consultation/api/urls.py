@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from . import views
+from .views import rounds as round_views
 
 app_name = "api"
 
@@ -21,6 +22,10 @@ in_consultation = [
     path("open-items/", views.OpenItemList.as_view(), name="open-item-list"),
     path("open-items/<int:pk>/", views.OpenItemDetail.as_view(), name="open-item-detail"),
     path("references/", views.ReferenceList.as_view(), name="reference-list"),
+    path("rounds/", round_views.RoundList.as_view(), name="round-list"),
+    path("rounds/<int:n>/", round_views.RoundDetail.as_view(), name="round-detail"),
+    path("rounds/<int:n>/my-ratings/", round_views.MyRatings.as_view(), name="round-my-ratings"),
+    path("rounds/<int:n>/results/", round_views.RoundResults.as_view(), name="round-results"),
 ]
 
 urlpatterns = [
