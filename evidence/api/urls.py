@@ -1,7 +1,24 @@
 """The evidence app's part of the REST API, mounted at /api/v1/consultations/{slug}/ (see docs/API.md)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from evidence.api import views
 
 app_name = "evidence-api"
 
 urlpatterns: list = []
+
+# Expert input: submissions, their versions, submitting, withdrawing and attachments.
+urlpatterns += [
+    path("submissions/", views.SubmissionList.as_view(), name="submission-list"),
+    path("submissions/<int:pk>/", views.SubmissionDetail.as_view(), name="submission-detail"),
+    path("submissions/<int:pk>/submit/", views.SubmissionSubmit.as_view(), name="submission-submit"),
+    path("submissions/<int:pk>/withdraw/", views.SubmissionWithdraw.as_view(), name="submission-withdraw"),
+    path("submissions/<int:pk>/versions/", views.SubmissionVersions.as_view(), name="submission-versions"),
+    path("submissions/<int:pk>/attachments/", views.AttachmentList.as_view(), name="attachment-list"),
+    path(
+        "submissions/<int:pk>/attachments/<int:attachment_pk>/download/",
+        views.AttachmentDownload.as_view(),
+        name="attachment-download",
+    ),
+]
