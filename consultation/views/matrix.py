@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from consultation.forms import AsOfForm
+from consultation.extensions import input_counts
 from consultation.matrix import Cell, ClassificationValue, build_matrix
 from consultation.models import Consultation, Criterion, Solution
 
@@ -53,5 +54,7 @@ def matrix_page(request: HttpRequest, consultation: Consultation) -> HttpRespons
         "matrix": matrix,
         "groups": _grouped_rows(matrix),
         "disagreements": matrix.disagreements,
+        # Input per row, column and cell, as the reader may see it (three queries whatever the size).
+        "input_counts": input_counts(request.user, consultation),
     }
     return render_page(request, consultation, "consultation/matrix.html", context, active="matrix")
