@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from consultation.forms import AsOfForm
 from consultation.extensions import input_counts
+from consultation.forms import AsOfForm
 from consultation.matrix import Cell, ClassificationValue, build_matrix
 from consultation.models import Consultation, Criterion, Solution
 
