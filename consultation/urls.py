@@ -2,6 +2,7 @@ from django.urls import path
 
 from consultation.views import consultations, documents, home, imports, matrix, profile, ratings, solutions
 from consultation.views import criteria as criterion_views
+from consultation.views import rounds as round_views
 
 app_name = "consultation"
 
@@ -22,6 +23,11 @@ urlpatterns = [
         ratings.classification_change_page,
         name="classification_change",
     ),
+    path("c/<slug:slug>/rounds/", round_views.rounds_page, name="rounds"),
+    path("c/<slug:slug>/rounds/new/", round_views.round_new, name="round_new"),
+    path("c/<slug:slug>/rounds/<int:n>/", round_views.round_page, name="round"),
+    path("c/<slug:slug>/rounds/<int:n>/answer/", round_views.round_answer, name="round_answer"),
+    path("c/<slug:slug>/rounds/<int:n>/results/", round_views.round_results_page, name="round_results"),
     path("c/<slug:slug>/open-items/", documents.open_items_page, name="open_items"),
     path("c/<slug:slug>/open-items/<int:pk>/", documents.open_item_change, name="open_item_change"),
     path("c/<slug:slug>/references/", documents.references_page, name="references"),
