@@ -1,6 +1,17 @@
 from django.urls import path
 
-from consultation.views import consultations, documents, home, imports, matrix, profile, ratings, solutions
+from consultation.views import (
+    consultations,
+    documents,
+    home,
+    imports,
+    invitations,
+    matrix,
+    members,
+    profile,
+    ratings,
+    solutions,
+)
 from consultation.views import criteria as criterion_views
 from consultation.views import rounds as round_views
 
@@ -9,9 +20,18 @@ app_name = "consultation"
 urlpatterns = [
     path("", home.consultation_list, name="list"),
     path("profile/", profile.profile, name="profile"),
+    path("profile/details/", profile.profile_details, name="profile_details"),
     path("profile/token/", profile.token_create, name="token_create"),
     path("profile/token/revoke/", profile.token_delete, name="token_revoke"),
     path("consultations/new/", consultations.consultation_new, name="new"),
+    path("invitations/<str:token>/", invitations.invitation_page, name="invitation"),
+    path("c/<slug:slug>/members/", members.members_page, name="members"),
+    path("c/<slug:slug>/members/invite/", members.member_invite, name="member_invite"),
+    path("c/<slug:slug>/members/add/", members.member_add_page, name="member_add"),
+    path("c/<slug:slug>/members/<int:pk>/role/", members.member_role, name="member_role"),
+    path("c/<slug:slug>/members/<int:pk>/deadline/", members.member_deadline, name="member_deadline"),
+    path("c/<slug:slug>/members/<int:pk>/remove/", members.member_remove_page, name="member_remove"),
+    path("c/<slug:slug>/invitations/<int:pk>/revoke/", members.invitation_revoke_page, name="invitation_revoke"),
     path("c/<slug:slug>/", home.consultation_home, name="home"),
     path("c/<slug:slug>/edit/", consultations.consultation_edit, name="edit"),
     path("c/<slug:slug>/matrix/", matrix.matrix_page, name="matrix"),

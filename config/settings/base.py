@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from config.embedded_db import ensure_database_url, sqlalchemy_broker_url
 from config.env import envbool, envint, envlist, envstr
@@ -31,6 +32,8 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "rules.apps.AutodiscoverRulesConfig",
     "django_countries",
+    "allauth",
+    "allauth.account",
     "consultation",
     "evidence",
 ]
@@ -44,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "pghistory.middleware.HistoryMiddleware",
 ]
 
@@ -71,7 +75,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # allauth's backend signs in by username or email (it is a ModelBackend, so the admin and the API use it too).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -82,6 +87,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "consultation:list"
 LOGOUT_REDIRECT_URL = "login"
+
+# Accounts (django-allauth): sign-in by username or email, verified email addresses, password reset and login
+# rate limits. Nobody signs up on their own: an account is created only by accepting an invitation
+# (consultation/accounts.py), whose link proves the email address, so invited people start verified.
+ACCOUNT_ADAPTER = "consultation.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"login": "consultation.forms.accounts.SignInForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = False  # confidential papers: the session ends with the browser
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Consultation Tracker] "
+# Links in mail sent from background tasks (no request to take the host from), e.g. invitations.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# allauth's own limits, tightened for failed sign-ins: 5 per 5 minutes for one account, 10 a minute per address.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# An invitation link works this many days.
+INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", "14")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/Brussels"
@@ -165,6 +189,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic tasks (Celery beat; `make run` starts it inside the worker). Each email is sent once (its key is
+# logged in evidence.SentNotification), so the hourly reminder run only bounds how late a reminder can be.
+CELERY_BEAT_SCHEDULE = {
+    "evidence-deadline-reminders": {"task": "evidence.tasks.send_deadline_reminders", "schedule": 3600.0},
+    "evidence-secretariat-digest": {
+        "task": "evidence.tasks.send_secretariat_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "consultation-tracker@localhost")

@@ -20,6 +20,7 @@ from consultation.importing.parser import DraftParseError
 from consultation.importing.services import import_draft_text
 from consultation.models import Consultation, DraftImport, DraftImportStatus, Membership, Role, Status
 from consultation.services import consultation_create
+from consultation.services.members import email_mark_verified
 
 DEMO_PASSWORD = "demo-password-2024"  # noqa: S105 - published on purpose: it signs into throwaway demo data only
 DEMO_SLUG = "demo"
@@ -47,7 +48,10 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         with transaction.atomic():
             users = {username: self._user(username, first, last) for username, first, last, _ in DEMO_PEOPLE}
-            self._user(*ADMIN, superuser=True)
+            admin = self._user(*ADMIN, superuser=True)
+            # allauth signs in only accounts with a verified address: the demo's are taken as verified.
+            for user in [*users.values(), admin]:
+                email_mark_verified(user=user, email=user.email or f"{user.username}@demo.invalid")
             consultation = self._consultation(creator=users["secretariat"])
             for username, _, _, role in DEMO_PEOPLE:
                 self._membership(consultation, users[username], role)

@@ -11,20 +11,20 @@ pytestmark = pytest.mark.django_db
 def test_the_sign_in_form_has_labelled_fields(client_for):
     html = client_for(None).get(reverse("login")).content.decode()
 
-    assert '<label class="form-label" for="id_username">Username</label>' in html
+    assert '<label class="form-label" for="id_login">Username or email</label>' in html
     assert '<label class="form-label" for="id_password">Password</label>' in html
     assert 'href="#main"' in html  # skip link
 
 
 def test_signing_in_leads_to_my_consultations(client_for, consultation, expert):
-    response = client_for(None).post(reverse("login"), {"username": expert.username, "password": PASSWORD})
+    response = client_for(None).post(reverse("login"), {"login": expert.username, "password": PASSWORD})
 
     assert response.status_code == 302
     assert response.url == reverse("consultation:list")
 
 
 def test_a_wrong_password_is_reported(client_for, expert):
-    response = client_for(None).post(reverse("login"), {"username": expert.username, "password": "wrong"})
+    response = client_for(None).post(reverse("login"), {"login": expert.username, "password": "wrong"})
 
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
