@@ -43,9 +43,9 @@ demo: install
 	$(PY) manage.py load_demo
 
 run: demo
-	@echo "Starting the Celery worker and the web server on http://127.0.0.1:8000 (Ctrl-C stops both)"
+	@echo "Starting the Celery worker (with beat) and the web server on http://127.0.0.1:8000 (Ctrl-C stops both)"
 	@trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	$(PY) -m celery -A config worker --loglevel=INFO --concurrency=2 & WORKER=$$!; \
+	$(PY) -m celery -A config worker -B --loglevel=INFO --concurrency=2 & WORKER=$$!; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 worker: install
