@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from consultation.models import Assessment, Membership, Role, Round, RoundAnswer, RoundStatus, Status
 from consultation.services.rounds import round_close, round_open
-from tests.consultation.rounds_fixtures import answer, make_expert, make_grid, make_round
+from tests.consultation.rounds_fixtures import answer, make_expert, make_grid
 from tests.factories import ConsultationFactory
 
 pytestmark = pytest.mark.django_db
