@@ -2,8 +2,9 @@
 
 The reference draft states a level in the text ("Medium-high") and stars in
 its overview table, and the two do not always agree. The product points such
-cells out rather than hiding them. The mapping is the default one; a
-consultation-level override comes with the ratings-over-time work.
+cells out rather than hiding them. Each consultation may adjust the mapping
+(``Consultation.consistency_mapping``); levels it does not name keep the
+default (``mapping_for``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,21 @@ CANONICAL_LEVELS = {
     "not applicable": "Not applicable",
     "n/a": "Not applicable",
 }
+
+
+# The levels the secretariat sets stars for, in the order the form shows them ("n/a" follows "not applicable").
+MAPPED_LEVELS = ["high", "medium-high", "medium", "medium-low", "low", "none", "not applicable"]
+
+
+def mapping_for(consultation) -> dict[str, int | None]:
+    """The consultation's mapping: its own stars per level over the defaults. Reads no database row."""
+    mapping = dict(DEFAULT_LEVEL_STARS)
+    for level, stars in (getattr(consultation, "consistency_mapping", None) or {}).items():
+        key = re.sub(r"\s+", " ", str(level)).strip().lower()
+        if key in mapping and (stars is None or (isinstance(stars, int) and 1 <= stars <= 5)):
+            mapping[key] = stars
+    mapping["n/a"] = mapping["not applicable"]
+    return mapping
 
 
 def _parts(level: str) -> list[str]:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from consultation.consistency import describe_expected, disagrees
+from consultation.consistency import describe_expected, disagrees, mapping_for
 from consultation.models import (
     Assessment,
     AssessmentRevision,
@@ -35,14 +35,16 @@ class Cell:
     revision: int
     changed_at: datetime | None
     changed_by: str
+    # The consultation's level-to-stars mapping (``consistency.mapping_for``); None means the default one.
+    mapping: dict | None = field(default=None, compare=False, repr=False)
 
     @property
     def disagrees(self) -> bool:
-        return disagrees(self.level, self.stars)
+        return disagrees(self.level, self.stars, self.mapping)
 
     @property
     def expected(self) -> str:
-        return describe_expected(self.level)
+        return describe_expected(self.level, self.mapping)
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ def build_matrix(consultation: Consultation, when: datetime | None = None) -> Ma
     solutions = list(_live(consultation.solutions.select_related("group", "section"), when).order_by("order", "code"))
     criteria = list(_live(consultation.criteria.all(), when).order_by("order", "key"))
     matrix = Matrix(consultation=consultation, as_of=when, solutions=solutions, criteria=criteria)
+    mapping = mapping_for(consultation)
     if when is None:
         for a in Assessment.objects.filter(consultation=consultation).select_related("changed_by"):
             matrix.cells[(a.solution_id, a.criterion_id)] = Cell(
@@ -112,6 +115,7 @@ def build_matrix(consultation: Consultation, when: datetime | None = None) -> Ma
                 a.revision,
                 a.changed_at,
                 _user_label(a.changed_by),
+                mapping,
             )
         for k in Classification.objects.filter(consultation=consultation):
             matrix.classifications[k.solution_id] = ClassificationValue(k.value, k.revision, k.changed_at)
@@ -130,6 +134,7 @@ def build_matrix(consultation: Consultation, when: datetime | None = None) -> Ma
             r.number,
             r.created_at,
             _user_label(r.created_by),
+            mapping,
         )
     class_revisions = ClassificationRevision.objects.as_of(
         Classification.objects.filter(consultation=consultation), when

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from consultation.views import consistency as consistency_views
 from consultation.views import (
     consultations,
     documents,
@@ -13,7 +14,9 @@ from consultation.views import (
     solutions,
 )
 from consultation.views import criteria as criterion_views
+from consultation.views import history as history_views
 from consultation.views import rounds as round_views
+from consultation.views import versions as version_views
 
 app_name = "consultation"
 
@@ -42,6 +45,19 @@ urlpatterns = [
         "c/<slug:slug>/solutions/<str:code>/classification/",
         ratings.classification_change_page,
         name="classification_change",
+    ),
+    path(
+        "c/<slug:slug>/solutions/<str:code>/ratings/<slug:key>/history/",
+        history_views.cell_history_page,
+        name="cell_history",
+    ),
+    path("c/<slug:slug>/versions/", version_views.versions_page, name="versions"),
+    path("c/<slug:slug>/compare/", version_views.compare_page, name="compare"),
+    path("c/<slug:slug>/consistency/", consistency_views.consistency_page, name="consistency"),
+    path(
+        "c/<slug:slug>/consistency/<str:code>/<slug:key>/open-item/",
+        consistency_views.cell_open_item,
+        name="cell_open_item",
     ),
     path("c/<slug:slug>/rounds/", round_views.rounds_page, name="rounds"),
     path("c/<slug:slug>/rounds/new/", round_views.round_new, name="round_new"),

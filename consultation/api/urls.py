@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from . import views
 from .views import rounds as round_views
+from .views import versions as version_views
 
 app_name = "api"
 
@@ -19,6 +20,8 @@ in_consultation = [
     path("ratings/<str:code>/<str:key>/history/", views.RatingHistory.as_view(), name="rating-history"),
     path("classifications/<str:code>/", views.ClassificationDetail.as_view(), name="classification-detail"),
     path("consistency/", views.ConsistencyList.as_view(), name="consistency"),
+    path("versions/", version_views.VersionList.as_view(), name="version-list"),
+    path("versions/<str:label>/diff/", version_views.VersionDiff.as_view(), name="version-diff"),
     path("open-items/", views.OpenItemList.as_view(), name="open-item-list"),
     path("open-items/<int:pk>/", views.OpenItemDetail.as_view(), name="open-item-detail"),
     path("references/", views.ReferenceList.as_view(), name="reference-list"),

@@ -297,8 +297,29 @@ class RatingChangeForm(forms.Form):
         error_messages={"required": _REASON_REQUIRED},
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    evidence = forms.TypedMultipleChoiceField(
+        label="Evidence",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The submitted input on this solution the change rests on.",
+        error_messages={"invalid_choice": "Submission %(value)s is not submitted input on this solution."},
+    )
+    round = forms.TypedChoiceField(
+        label="Rests on round",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="A closed rating round whose figures the change adopts.",
+        error_messages={"invalid_choice": "Round %(value)s is not a closed round of this consultation."},
+    )
 
     levels = USUAL_LEVELS
+
+    def __init__(self, *args, submissions=(), rounds=(), **kwargs):
+        """``submissions`` and ``rounds``: what the change may rest on (see ``views.solutions.adoption_basis``)."""
+        super().__init__(*args, **kwargs)
+        set_basis_choices(self, submissions, rounds)
 
     @classmethod
     def initial_for(cls, assessment) -> dict:
@@ -329,7 +350,14 @@ class RatingChangeForm(forms.Form):
             "rationale": data["rationale"],
             "reason": data["reason"],
             "expected_revision": data["revision"],
+            "evidence": data.get("evidence") or [],
+            "round_number": data.get("round"),
         }
+
+
+def set_basis_choices(form: forms.Form, submissions, rounds) -> None:
+    form.fields["evidence"].choices = [(s.pk, f"#{s.pk} {s.title or 'Untitled'}") for s in submissions]
+    form.fields["round"].choices = [("", "No round"), *((r.number, f"Round {r.number}") for r in rounds)]
 
 
 class ClassificationChangeForm(forms.Form):
@@ -351,6 +379,12 @@ class ClassificationChangeForm(forms.Form):
         error_messages={"required": _REASON_REQUIRED},
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    evidence = RatingChangeForm.base_fields["evidence"]
+    round = RatingChangeForm.base_fields["round"]
+
+    def __init__(self, *args, submissions=(), rounds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        set_basis_choices(self, submissions, rounds)
 
     @classmethod
     def initial_for(cls, classification) -> dict:
@@ -361,4 +395,10 @@ class ClassificationChangeForm(forms.Form):
     def changes(self) -> dict:
         """Keyword arguments of ``classification_change``."""
         data = self.cleaned_data
-        return {"value": data["value"], "reason": data["reason"], "expected_revision": data["revision"]}
+        return {
+            "value": data["value"],
+            "reason": data["reason"],
+            "expected_revision": data["revision"],
+            "evidence": data.get("evidence") or [],
+            "round_number": data.get("round"),
+        }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from consultation.consistency import describe_expected, disagrees
+from consultation.consistency import describe_expected, disagrees, mapping_for
 from consultation.models import (
     Assessment,
     Classification,
@@ -106,6 +106,7 @@ class ImportPlan:
 
     def preview(self) -> dict[str, Any]:
         """The JSON shown before the import is confirmed."""
+        mapping = mapping_for(self.consultation)
         return {
             "title": self.parsed.title,
             "notice": self.parsed.notice,
@@ -115,9 +116,9 @@ class ImportPlan:
             "retired": {kind: list(keys) for kind, keys in self.retired.items()},
             "unchanged": self.unchanged,
             "disagreements": [
-                {"cell": a.cell, "level": a.level, "stars": a.stars, "expected": describe_expected(a.level)}
+                {"cell": a.cell, "level": a.level, "stars": a.stars, "expected": describe_expected(a.level, mapping)}
                 for a in self.parsed.assessments
-                if disagrees(a.level, a.stars)
+                if disagrees(a.level, a.stars, mapping)
             ],
         }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +28,8 @@ from consultation.models import (
     Reference,
     RevisionSource,
     Role,
+    Round,
+    RoundStatus,
     Section,
     Solution,
     SolutionGroup,
@@ -53,7 +56,18 @@ def _check_version(current: int, expected: int | None, what: str) -> None:
 
 
 def _append_revision(
-    locked, revision_model, owner_field: str, values: dict[str, Any], *, reason, source, user, when, draft_import
+    locked,
+    revision_model,
+    owner_field: str,
+    values: dict[str, Any],
+    *,
+    reason,
+    source,
+    user,
+    when,
+    draft_import,
+    round=None,
+    evidence=(),
 ):
     """Append the next revision of ``locked`` (a locked cell or classification) and make it the current value."""
     when = when or timezone.now()
@@ -65,9 +79,12 @@ def _append_revision(
         reason=reason,
         source=source,
         draft_import=draft_import,
+        round=round,
         created_by=user if user and user.is_authenticated else None,
         created_at=when,
     )
+    if evidence:
+        revision.evidence.set(evidence)
     for name, value in values.items():
         setattr(locked, name, value)
     locked.revision = revision.number
@@ -90,6 +107,8 @@ def assessment_revise(
     when: datetime | None = None,
     draft_import=None,
     expected_revision: int | None = None,
+    round: Round | None = None,
+    evidence: Sequence = (),
 ) -> AssessmentRevision | None:
     """Set a cell's stars, level and rationale as a new revision; None when nothing changed.
 
@@ -104,7 +123,7 @@ def assessment_revise(
         return None
     revision = _append_revision(
         locked, AssessmentRevision, "assessment", values,
-        reason=reason, source=source, user=user, when=when, draft_import=draft_import,
+        reason=reason, source=source, user=user, when=when, draft_import=draft_import, round=round, evidence=evidence,
     )  # fmt: skip
     assessment.refresh_from_db()
     return revision
@@ -121,6 +140,8 @@ def classification_revise(
     when: datetime | None = None,
     draft_import=None,
     expected_revision: int | None = None,
+    round: Round | None = None,
+    evidence: Sequence = (),
 ) -> ClassificationRevision | None:
     """Set a solution's overall classification as a new revision; None when nothing changed."""
     locked = Classification.objects.select_for_update().get(pk=classification.pk)
@@ -129,7 +150,7 @@ def classification_revise(
         return None
     revision = _append_revision(
         locked, ClassificationRevision, "classification", {"value": value},
-        reason=reason, source=source, user=user, when=when, draft_import=draft_import,
+        reason=reason, source=source, user=user, when=when, draft_import=draft_import, round=round, evidence=evidence,
     )  # fmt: skip
     classification.refresh_from_db()
     return revision
@@ -316,6 +337,42 @@ def open_item_update(
 _UNSET: Any = object()
 
 
+def citable_submissions(consultation: Consultation):
+    """The submissions an adopted change may rest on: submitted (not drafts, not withdrawn) in this consultation.
+
+    Reached through the revisions' M2M so that this app never imports the evidence app.
+    """
+    submission = AssessmentRevision.evidence.field.related_model
+    return submission._default_manager.filter(
+        consultation=consultation, submitted_at__isnull=False, withdrawn_at__isnull=True
+    )
+
+
+def adoption_basis(
+    *, consultation: Consultation, evidence: Sequence[int] = (), round_number: int | None = None
+) -> tuple[list, Round | None]:
+    """The submissions (by id) and the closed round (by number) a change rests on, or ValidationError."""
+    errors: dict[str, list[str]] = {}
+    ids = list(dict.fromkeys(evidence or ()))
+    submissions = list(citable_submissions(consultation).filter(pk__in=ids).order_by("pk")) if ids else []
+    unknown = sorted(set(ids) - {s.pk for s in submissions})
+    if unknown:
+        errors["evidence"] = [
+            f"Not a submitted submission of this consultation: {', '.join(map(str, unknown))}. "
+            "A change can rest only on input that was submitted (not a draft, not withdrawn)."
+        ]
+    round = None
+    if round_number is not None:
+        round = Round.objects.filter(consultation=consultation, number=round_number).first()
+        if round is None:
+            errors["round"] = [f"This consultation has no round {round_number}."]
+        elif round.status != RoundStatus.CLOSED:
+            errors["round"] = [f"Round {round_number} is still open: a rating can rest only on a closed round."]
+    if errors:
+        raise ValidationError(errors)
+    return submissions, round
+
+
 @transaction.atomic
 def rating_change(
     *,
@@ -328,13 +385,20 @@ def rating_change(
     level: str = _UNSET,
     rationale: str = _UNSET,
     expected_revision: int | None = None,
+    evidence: Sequence[int] = (),
+    round_number: int | None = None,
 ) -> tuple[Assessment, bool]:
-    """A manual change of one cell; values not given stay as they are. Returns the cell and whether it changed.
+    """The secretariat adopts a cell's rating; values not given stay as they are.
 
-    Creates the cell on its first change. The values not given are read from the
-    locked row, so a concurrent change of another field is never overwritten.
+    Returns the cell and whether it changed. ``evidence`` names the submitted
+    submissions of this consultation the change rests on, ``round_number`` the
+    closed round (the revision's source is then "round"); anything else is a
+    ValidationError naming the field. Creates the cell on its first change.
+    The values not given are read from the locked row, so a concurrent change
+    of another field is never overwritten.
     """
     _refuse_if_frozen(consultation)
+    submissions, round = adoption_basis(consultation=consultation, evidence=evidence, round_number=round_number)
     assessment, _ = Assessment.objects.get_or_create(consultation=consultation, solution=solution, criterion=criterion)
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     revision = assessment_revise(
@@ -343,9 +407,11 @@ def rating_change(
         level=locked.level if level is _UNSET else level,
         rationale=locked.rationale if rationale is _UNSET else rationale,
         reason=reason,
-        source=RevisionSource.MANUAL,
+        source=RevisionSource.ROUND if round else RevisionSource.MANUAL,
         user=user,
         expected_revision=expected_revision,
+        round=round,
+        evidence=submissions,
     )
     return locked, revision is not None
 
@@ -359,9 +425,15 @@ def classification_change(
     value: str,
     reason: str,
     expected_revision: int | None = None,
+    evidence: Sequence[int] = (),
+    round_number: int | None = None,
 ) -> tuple[Classification, bool]:
-    """A manual change of a solution's overall classification; creates its record on the first change."""
+    """The secretariat adopts a solution's overall classification (evidence and round as for ``rating_change``).
+
+    Creates its record on the first change.
+    """
     _refuse_if_frozen(consultation)
+    submissions, round = adoption_basis(consultation=consultation, evidence=evidence, round_number=round_number)
     classification, _ = Classification.objects.get_or_create(
         consultation=consultation, solution=solution, defaults={"value": ClassificationChoice.NOT_APPLICABLE}
     )
@@ -369,9 +441,11 @@ def classification_change(
         classification=classification,
         value=value,
         reason=reason,
-        source=RevisionSource.MANUAL,
+        source=RevisionSource.ROUND if round else RevisionSource.MANUAL,
         user=user,
         expected_revision=expected_revision,
+        round=round,
+        evidence=submissions,
     )
     return classification, revision is not None
 

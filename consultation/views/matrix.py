@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from consultation.extensions import input_counts
-from consultation.forms import AsOfForm
+from consultation.forms.versions import ViewPointForm
 from consultation.matrix import Cell, ClassificationValue, build_matrix
 from consultation.models import Consultation, Criterion, Solution
 
@@ -41,16 +41,18 @@ def _grouped_rows(matrix) -> list[MatrixGroup]:
 @consultation_page()
 @require_safe
 def matrix_page(request: HttpRequest, consultation: Consultation) -> HttpResponse:
-    """The matrix in a constant number of queries, whatever its size; ``?as_of=`` shows an earlier state.
+    """The matrix in a constant number of queries, whatever its size; ``?version=``/``?as_of=`` show an earlier state.
 
-    An as-of value that cannot be read is reported above the form, and the
-    current matrix is shown instead.
+    A version or as-of value that cannot be read is reported above the form,
+    and the current matrix is shown instead.
     """
-    form = AsOfForm(request.GET or None)
-    when = form.cleaned_data["as_of"] if form.is_bound and form.is_valid() else None
-    matrix = build_matrix(consultation, when)
+    form = ViewPointForm(request.GET or None, consultation=consultation)
+    point = form.point()
+    matrix = build_matrix(consultation, point.when if point else None)
     context = {
         "form": form,
+        "point": point,
+        "point_query": point.page_query if point else "",
         "matrix": matrix,
         "groups": _grouped_rows(matrix),
         "disagreements": matrix.disagreements,

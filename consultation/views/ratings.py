@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from consultation.adoption import candidate_submissions, closed_rounds
 from consultation.exceptions import ConsultationError, StaleObjectError
 from consultation.forms import ClassificationChangeForm, RatingChangeForm
 from consultation.models import Assessment, Classification, Consultation, Criterion, Solution
@@ -34,6 +35,11 @@ def _solution_url(solution: Solution, anchor: str) -> str:
     return reverse("consultation:solution", args=[solution.consultation.slug, solution.code]) + f"#{anchor}"
 
 
+def _basis(consultation: Consultation, solution: Solution) -> dict:
+    """What a change of the solution may rest on: its submitted input and the closed rounds."""
+    return {"submissions": candidate_submissions(solution), "rounds": closed_rounds(consultation)}
+
+
 def _with_revision(data: QueryDict, revision: int) -> QueryDict:
     """The user's input, now based on the current revision: saving it again applies it on top of that one."""
     data = data.copy()
@@ -50,7 +56,8 @@ def rating_change_page(request: HttpRequest, consultation: Consultation, code: s
     anchor = f"criterion-{criterion.key}"
     if request.method != "POST":
         return redirect(_solution_url(solution, anchor))
-    form = RatingChangeForm(request.POST, auto_id=rating_form_id(criterion.key))
+    basis = _basis(consultation, solution)
+    form = RatingChangeForm(request.POST, auto_id=rating_form_id(criterion.key), **basis)
     if not accepts_changes(consultation):
         form.add_error(None, frozen_message(consultation))
         return solution_response(request, consultation, solution, pending=PendingChange(key, form, FROZEN), status=409)
@@ -64,7 +71,9 @@ def rating_change_page(request: HttpRequest, consultation: Consultation, code: s
     except StaleObjectError:
         current = Assessment.objects.filter(solution=solution, criterion=criterion).first()
         form = RatingChangeForm(
-            _with_revision(request.POST, current.revision if current else 0), auto_id=rating_form_id(criterion.key)
+            _with_revision(request.POST, current.revision if current else 0),
+            auto_id=rating_form_id(criterion.key),
+            **basis,
         )
         return solution_response(request, consultation, solution, pending=PendingChange(key, form, STALE), status=409)
     except ConsultationError as error:
@@ -89,7 +98,8 @@ def classification_change_page(request: HttpRequest, consultation: Consultation,
     anchor = "classification"
     if request.method != "POST":
         return redirect(_solution_url(solution, anchor))
-    form = ClassificationChangeForm(request.POST, auto_id=CLASSIFICATION_FORM_ID)
+    basis = _basis(consultation, solution)
+    form = ClassificationChangeForm(request.POST, auto_id=CLASSIFICATION_FORM_ID, **basis)
     if not accepts_changes(consultation):
         form.add_error(None, frozen_message(consultation))
         return solution_response(request, consultation, solution, pending=PendingChange(None, form, FROZEN), status=409)
@@ -103,7 +113,7 @@ def classification_change_page(request: HttpRequest, consultation: Consultation,
     except StaleObjectError:
         current = Classification.objects.filter(solution=solution).first()
         form = ClassificationChangeForm(
-            _with_revision(request.POST, current.revision if current else 0), auto_id=CLASSIFICATION_FORM_ID
+            _with_revision(request.POST, current.revision if current else 0), auto_id=CLASSIFICATION_FORM_ID, **basis
         )
         return solution_response(request, consultation, solution, pending=PendingChange(None, form, STALE), status=409)
     except ConsultationError as error:

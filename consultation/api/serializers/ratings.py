@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from rest_framework import serializers
 
-from consultation.consistency import describe_expected, expected_stars
+from consultation.consistency import describe_expected, expected_stars, mapping_for
 from consultation.matrix import Matrix, parse_as_of
 from consultation.models import (
     AssessmentRevision,
@@ -37,15 +37,13 @@ class MatrixQuerySerializer(serializers.Serializer):
         required=False, help_text="The matrix as it stood then: a date (end of that day) or a date and time."
     )
     version = serializers.CharField(
-        required=False, help_text="A named version of the draft. Not available yet: answers 400."
+        required=False,
+        max_length=100,
+        help_text="The label of a named version of the draft: the matrix as that version published it. "
+        "Wins over as_of.",
     )
     solution = serializers.CharField(required=False, help_text="Only the cells of this solution (its code).")
     criterion = serializers.CharField(required=False, help_text="Only the cells of this criterion (its key).")
-
-    def validate_version(self, value: str) -> str:
-        raise serializers.ValidationError(
-            "Versions are not available yet: named versions of the draft come later. Use as_of for now."
-        )
 
 
 class RatingCellSerializer(serializers.Serializer):
@@ -73,7 +71,8 @@ def cell_data(request, consultation: Consultation, solution: Solution, criterion
     """The representation of a cell (a ``matrix.Cell``, or None for a cell never set)."""
     level = cell.level if cell else ""
     stars = cell.stars if cell else None
-    allowed = expected_stars(level)
+    mapping = mapping_for(consultation)
+    allowed = expected_stars(level, mapping)
     return {
         "solution": solution.code,
         "criterion": criterion.key,
@@ -85,7 +84,7 @@ def cell_data(request, consultation: Consultation, solution: Solution, criterion
         "changed_by": cell.changed_by if cell else "",
         "consistent": allowed is None or stars in allowed,
         "expected_stars": None if allowed is None else sorted(allowed, key=lambda v: -1 if v is None else v),
-        "expected": describe_expected(level),
+        "expected": describe_expected(level, mapping),
         "url": absolute_url(request, "rating-detail", slug=consultation.slug, code=solution.code, key=criterion.key),
     }
 
@@ -115,32 +114,59 @@ class RatingChangeSerializer(serializers.Serializer):
     evidence = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
         required=False,
-        help_text="Ids of the submissions the change rests on. Submissions are not available yet: give [] or omit.",
+        max_length=200,
+        help_text="Ids of the submitted submissions of this consultation the change rests on.",
+    )
+    round = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="Number of the closed rating round the change rests on (the revision's source is then round).",
     )
 
-    def validate_evidence(self, ids: list[int]) -> list[int]:
-        if ids:
-            raise serializers.ValidationError(
-                "Submissions are not available yet, so a change cannot cite any: give an empty list."
-            )
-        return ids
+    def to_service(self) -> dict:
+        """The validated data as keyword arguments of ``services.rating_change``."""
+        data = dict(self.validated_data)
+        data["evidence"] = data.pop("evidence", [])
+        data["round_number"] = data.pop("round", None)
+        return data
+
+
+class EvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
 
 
 class RevisionSerializer(serializers.ModelSerializer):
     created_by = UserLabelField()
+    round = serializers.IntegerField(source="round.number", allow_null=True, read_only=True, default=None)
+    evidence = EvidenceSerializer(many=True, read_only=True, help_text="The submissions the change rests on.")
 
     class Meta:
         model = AssessmentRevision
-        fields = ["number", "stars", "level", "rationale", "reason", "source", "created_at", "created_by"]
+        fields = [
+            "number",
+            "stars",
+            "level",
+            "rationale",
+            "reason",
+            "source",
+            "round",
+            "evidence",
+            "created_at",
+            "created_by",
+        ]
         read_only_fields = fields
 
 
 class ClassificationRevisionSerializer(serializers.ModelSerializer):
     created_by = UserLabelField()
+    round = serializers.IntegerField(source="round.number", allow_null=True, read_only=True, default=None)
+    evidence = EvidenceSerializer(many=True, read_only=True, help_text="The submissions the change rests on.")
 
     class Meta:
         model = ClassificationRevision
-        fields = ["number", "value", "reason", "source", "created_at", "created_by"]
+        fields = ["number", "value", "reason", "source", "round", "evidence", "created_at", "created_by"]
         read_only_fields = fields
 
 
@@ -157,6 +183,22 @@ class ClassificationSerializer(serializers.Serializer):
 class ClassificationChangeSerializer(serializers.Serializer):
     value = serializers.ChoiceField(choices=ClassificationChoice.choices)
     reason = serializers.CharField(help_text="Why the classification changes; kept with the revision.")
+    evidence = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=200,
+        help_text="Ids of the submitted submissions of this consultation the change rests on.",
+    )
+    round = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="Number of the closed rating round the change rests on."
+    )
+
+    def to_service(self) -> dict:
+        """The validated data as keyword arguments of ``services.classification_change``."""
+        data = dict(self.validated_data)
+        data["evidence"] = data.pop("evidence", [])
+        data["round_number"] = data.pop("round", None)
+        return data
 
 
 class ConsistencyQuerySerializer(serializers.Serializer):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from consultation import services
@@ -16,19 +18,27 @@ from consultation.models import (
     Criterion,
     Solution,
 )
+from consultation.versions import UnknownPoint, resolve_version
 
 from .. import serializers as s
 from ..etag import expected_version, with_etag
 from .base import ERRORS, WRITE_ERRORS, InConsultation
 
+
+def evidence_prefetch() -> Prefetch:
+    """The submissions behind revisions, reached through the M2M (this app never imports the evidence app)."""
+    submission = AssessmentRevision.evidence.field.related_model
+    return Prefetch("evidence", queryset=submission._default_manager.order_by("pk").only("pk", "title"))
+
+
 # --- Ratings ----------------------------------------------------------------------------------------------
 
 
 class RatingList(InConsultation):
-    """The matrix: one item per solution and criterion, now or as it stood at ``as_of``.
+    """The matrix: one item per solution and criterion, now or as it stood at ``as_of`` or at a named ``version``.
 
     Read in a constant number of queries whatever the size of the matrix.
-    ``?version=`` (named versions of the draft) is refused with 400 until versions exist.
+    An unknown version label answers 400.
     """
 
     serializer_class = s.RatingCellSerializer
@@ -39,7 +49,13 @@ class RatingList(InConsultation):
     @extend_schema(parameters=[s.MatrixQuerySerializer], responses={200: s.RatingCellSerializer(many=True), **ERRORS})
     def get(self, request, slug):
         query = self.query(s.MatrixQuerySerializer)
-        matrix = build_matrix(self.consultation, query.get("as_of"))
+        when = query.get("as_of")
+        if query.get("version"):
+            try:
+                when = resolve_version(self.consultation, query["version"]).when
+            except UnknownPoint as error:
+                raise ValidationError({"version": [str(error)]}) from None
+        matrix = build_matrix(self.consultation, when)
         cells = s.matrix_cells(request, matrix, solution=query.get("solution"), criterion=query.get("criterion"))
         return self.paginated(cells)
 
@@ -101,15 +117,13 @@ class RatingDetail(InConsultation):
         expected = expected_version(request, _rating_etag(solution, criterion, assessment), current_revision)
         serializer = s.RatingChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        changes = serializer.validated_data
-        changes.pop("evidence", None)
         assessment, _ = services.rating_change(
             consultation=self.consultation,
             solution=solution,
             criterion=criterion,
             user=request.user,
             expected_revision=expected,
-            **changes,
+            **serializer.to_service(),
         )
         return self.render(solution, criterion, Assessment.objects.select_related("changed_by").get(pk=assessment.pk))
 
@@ -126,7 +140,8 @@ class RatingHistory(InConsultation, generics.ListAPIView):
             AssessmentRevision.objects.filter(
                 assessment__solution=self.solution(), assessment__criterion=self.criterion()
             )
-            .select_related("created_by")
+            .select_related("created_by", "round")
+            .prefetch_related(evidence_prefetch())
             .order_by("number")
         )
 
@@ -152,7 +167,8 @@ class ClassificationDetail(InConsultation):
     def render(self, solution: Solution, classification: Classification | None) -> Response:
         history = (
             ClassificationRevision.objects.filter(classification=classification)
-            .select_related("created_by")
+            .select_related("created_by", "round")
+            .prefetch_related(evidence_prefetch())
             .order_by("number")
             if classification
             else []
@@ -187,7 +203,7 @@ class ClassificationDetail(InConsultation):
             solution=solution,
             user=request.user,
             expected_revision=expected,
-            **serializer.validated_data,
+            **serializer.to_service(),
         )
         return self.render(*self.current())
 

@@ -125,11 +125,11 @@ def test_an_unreadable_as_of_is_a_400_that_says_what_to_give(draft, as_role, as_
     assert "as_of" in response.json()
 
 
-def test_named_versions_are_refused_until_they_exist(draft, as_role):
+def test_an_unknown_version_is_a_400_naming_it(draft, as_role):
     response = as_role("expert").get(ratings_url(draft), {"version": "v1"})
 
     assert response.status_code == 400
-    assert "not available yet" in response.json()["version"][0]
+    assert 'no version "v1"' in response.json()["version"][0]
 
 
 def build_consultation(solutions: int, criteria: int):
@@ -278,13 +278,13 @@ def test_a_change_to_a_closed_consultation_is_a_409_and_changes_nothing(draft, a
     assert Assessment.objects.get(solution__code="1a", criterion__key="privacy").stars == 2
 
 
-def test_evidence_cannot_cite_submissions_before_they_exist(draft, as_role):
+def test_evidence_cannot_cite_a_submission_that_does_not_exist(draft, as_role):
     response = as_role("secretariat").patch(
         ratings_url(draft, "1a/privacy/"), {"stars": 5, "reason": "See input.", "evidence": [12]}, format="json"
     )
 
     assert response.status_code == 400
-    assert "not available yet" in response.json()["evidence"][0]
+    assert "Not a submitted submission of this consultation: 12" in response.json()["evidence"][0]
 
 
 @pytest.mark.parametrize("stars", [0, 6, "five", 2.5, True, [3]])

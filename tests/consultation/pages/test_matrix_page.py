@@ -21,8 +21,8 @@ def matrix_url(consultation):
 def _cell(html: str, code: str, criterion_key: str) -> str:
     """The HTML of one matrix cell, found through its link to the solution page."""
     match = re.search(
-        rf'<td class="matrix-cell[^"]*">\s*<a class="matrix-cell__link" href="[^"]*/solutions/{code}/#criterion-'
-        rf'{criterion_key}">.*?</td>',
+        rf'<td class="matrix-cell[^"]*">\s*<a class="matrix-cell__link" '
+        rf'href="[^"]*/solutions/{code}/(?:\?[^"#]*)?#criterion-{criterion_key}">.*?</td>',
         html,
         re.S,
     )

@@ -1,0 +1,31 @@
+"""Template helpers of versions, diffs and cell timelines."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+register = template.Library()
+
+# The evidence app names its submission page; consultation only links to it by name (it never imports evidence).
+SUBMISSION_URL_NAMES = ("evidence:submission", "evidence:submission_detail")
+
+
+def submission_url(consultation, submission_id: int) -> str:
+    """The page of a submission, or "" while the evidence app offers none."""
+    for name in SUBMISSION_URL_NAMES:
+        for args in ([consultation.slug, submission_id], [submission_id]):
+            try:
+                return reverse(name, args=args)
+            except NoReverseMatch:
+                continue
+    return ""
+
+
+@register.simple_tag
+def submission_link(consultation, submission_id: int, title: str):
+    """``#12 Title`` linked to the submission's page when there is one."""
+    text = f"#{submission_id} {title or 'Untitled'}"
+    url = submission_url(consultation, submission_id)
+    return format_html('<a href="{}">{}</a>', url, text) if url else text
