@@ -77,7 +77,7 @@ def send_status_change(*, submission_id: int, version: int) -> bool:
         "consultation": consultation,
         "submission": submission,
         "name": _display_name(submission.author),
-        "url": absolute_url(reverse("consultation:home", args=[consultation.slug])),
+        "url": absolute_url(reverse("evidence:detail", args=[consultation.slug, submission.pk])),
     }
     return send_once(
         key=f"status:{submission.pk}:{version}",
