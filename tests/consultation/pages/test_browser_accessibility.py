@@ -7,12 +7,15 @@ sees them (with every form and button a role may see), plus the sign-in page.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connections
 from django.urls import reverse
+from django.utils import timezone
 
+from consultation.services.rounds import round_open
 from tests.factories import PASSWORD
 
 from .conftest import page_urls
@@ -62,6 +65,17 @@ def test_every_page_meets_wcag_2_1_aa(live_server, consultation, paper, secretar
         **page_urls(consultation, import_id=draft_import.pk),
     }
     urls.pop("import_progress")  # a fragment polled by the import page, not a page of its own
+    # Rating rounds as the secretariat sees them (test_browser_rounds.py checks the experts' round pages).
+    now = timezone.now()
+    round_open(consultation=consultation, user=secretariat, opens_at=now, closes_at=now + timedelta(days=1))
+    urls.update(
+        {
+            "rounds": reverse("consultation:rounds", args=[consultation.slug]),
+            "new round": reverse("consultation:round_new", args=[consultation.slug]),
+            "round": reverse("consultation:round", args=[consultation.slug, 1]),
+            "round results": reverse("consultation:round_results", args=[consultation.slug, 1]) + "?by=expert_type",
+        }
+    )
     connections.close_all()  # the browser's requests are served by the live server's own connection
     page = browser_page
 
