@@ -27,7 +27,7 @@ def send_submission_receipt(*, version_id: int) -> bool:
         "submission": submission,
         "version": version,
         "name": _display_name(submission.author),
-        "url": absolute_url(reverse("evidence:receipt", args=[consultation.slug, submission.pk, version.number])),
+        "url": absolute_url(reverse("evidence:version", args=[consultation.slug, submission.pk, version.number])),
     }
     what = "received" if version.number == 1 else f"version {version.number} received"
     return send_once(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evidence.views import inbox, open_items, triage
+from evidence.views import inbox, open_items, portal, submissions, triage
 
 app_name = "evidence"
 
@@ -16,4 +16,23 @@ urlpatterns += [
     path("c/<slug:slug>/submissions/<int:pk>/triage/notes/", triage.triage_note, name="triage_note"),
     path("c/<slug:slug>/submissions/<int:pk>/triage/tags/", triage.triage_tags, name="triage_tags"),
     path("c/<slug:slug>/open-items/<int:pk>/resolve/", open_items.open_item_resolve_page, name="open_item_resolve"),
+]
+
+# Expert input (experts, and the secretariat for input of its own): the portal, writing with autosave, receipts,
+# versions, withdrawal and permission-checked downloads.
+urlpatterns += [
+    path("c/<slug:slug>/portal/", portal.portal_page, name="portal"),
+    path("c/<slug:slug>/submissions/mine/", submissions.submissions_mine, name="mine"),
+    path("c/<slug:slug>/submissions/shared/", submissions.submissions_shared, name="shared"),
+    path("c/<slug:slug>/submissions/new/", submissions.submission_new, name="new"),
+    path("c/<slug:slug>/submissions/autosave/", submissions.submission_autosave, name="autosave"),
+    path("c/<slug:slug>/submissions/<int:pk>/", submissions.submission_detail, name="detail"),
+    path("c/<slug:slug>/submissions/<int:pk>/edit/", submissions.submission_edit, name="edit"),
+    path("c/<slug:slug>/submissions/<int:pk>/withdraw/", submissions.submission_withdraw, name="withdraw"),
+    path("c/<slug:slug>/submissions/<int:pk>/versions/<int:number>/", submissions.submission_version, name="version"),
+    path(
+        "c/<slug:slug>/submissions/<int:pk>/attachments/<int:attachment_pk>/download/",
+        submissions.attachment_download,
+        name="download",
+    ),
 ]

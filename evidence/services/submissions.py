@@ -502,8 +502,10 @@ def submission_edit(
         return locked, None
     if changed and not locked.title.strip():
         raise ValidationError({"title": ["A submitted input keeps a title."]})
-    version = _record_version(locked, user, timezone.now()) if changed else None
-    if changed:
+    # Compared with the latest version rather than trusting ``changed``: files attached just before (with
+    # ``record_version=False``) belong to this version too.
+    version = _record_version(locked, user, timezone.now())
+    if changed or version is not None:
         _save(locked, "title", "body", "current_version")
     return locked, version
 

@@ -7,7 +7,21 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from consultation.models import Membership, OpenItem, Reference, Role
+from evidence.models import Attachment
 from tests.factories import CriterionFactory, SectionFactory, SolutionFactory, SolutionGroupFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def attachment_folder(tmp_path, monkeypatch):
+    """Each test stores attachments in a folder of its own, so "nothing was stored" can be checked exactly."""
+    storage = Attachment._meta.get_field("file").storage
+    folder = tmp_path / "attachments"
+    monkeypatch.setattr(storage, "_location", str(folder))
+    for cached in ("base_location", "location"):
+        storage.__dict__.pop(cached, None)
+    yield folder
+    for cached in ("base_location", "location"):
+        storage.__dict__.pop(cached, None)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.core.files.storage import storages
 
 from evidence.attachments import (
     DOCX,
@@ -47,7 +46,7 @@ ODT_BYTES = office_zip({"mimetype": ODT.encode(), "content.xml": b"<office:docum
 
 
 def stored_files() -> list[Path]:
-    root = Path(storages["attachments"].location)
+    root = Path(Attachment._meta.get_field("file").storage.location)
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
