@@ -58,6 +58,30 @@ def _violations(page) -> list[str]:
     ]
 
 
+def _triage_urls(consultation, secretariat, paper) -> dict[str, str]:
+    from consultation.models import Membership, OpenItem, Role
+    from evidence.services.triage import internal_note_add, submission_triage, tag_create
+    from tests.evidence.factories import submitted_by
+    from tests.factories import UserFactory
+
+    expert = UserFactory(username="axe-expert")
+    Membership.objects.create(consultation=consultation, user=expert, role=Role.EXPERT)
+    item = OpenItem.objects.filter(consultation=consultation, status="open").first()
+    submission = submitted_by(
+        expert, consultation, title="Input to triage", solutions=[paper["solutions"][1]], open_items=[item]
+    )
+    tag = tag_create(consultation=consultation, user=secretariat, name="follow-up")
+    submission_triage(submission=submission, user=secretariat, status="under_review", response="Thanks", tags=[tag])
+    internal_note_add(submission=submission, user=secretariat, body="Check the figures.")
+    slug = consultation.slug
+    return {
+        "inbox": reverse("evidence:inbox", args=[slug]) + "?q=triage",
+        "triage": reverse("evidence:triage", args=[slug, submission.pk]),
+        "resolve open item": reverse("evidence:open_item_resolve", args=[slug, item.pk]),
+        "criterion": reverse("consultation:criterion", args=[slug, paper["criteria"][0].key]),
+    }
+
+
 def test_every_page_meets_wcag_2_1_aa(live_server, consultation, paper, secretariat, draft_import, browser_page):
     urls = {
         "consultation list": reverse("consultation:list"),
@@ -76,6 +100,8 @@ def test_every_page_meets_wcag_2_1_aa(live_server, consultation, paper, secretar
             "round results": reverse("consultation:round_results", args=[consultation.slug, 1]) + "?by=expert_type",
         }
     )
+    # The secretariat's triage pages, with one submission carrying a tag and an internal note.
+    urls.update(_triage_urls(consultation, secretariat, paper))
     connections.close_all()  # the browser's requests are served by the live server's own connection
     page = browser_page
 
