@@ -255,3 +255,46 @@ def diff(consultation: Consultation, from_time: datetime, to_time: datetime) -> 
         retired_solutions=retired_between(solutions.values()),
         retired_criteria=retired_between(criteria.values()),
     )
+
+
+def import_preview_changes(consultation: Consultation, preview: dict) -> list[CellChange]:
+    """The cells an import preview would change, as ``CellChange`` rows against the cells as they stand now.
+
+    The preview lists changed fields one by one ("1a/privacy", "stars", from, to); the
+    rows group them per cell and read the other fields from the current cell, so that
+    the preview and the comparison page show a change the same way. Two queries.
+    """
+    wanted: dict[str, dict] = defaultdict(dict)
+    for change in (preview or {}).get("changed", []):
+        if change.get("kind") == "assessment" and change.get("field") in ("stars", "level", "rationale"):
+            wanted[str(change.get("key"))][change["field"]] = change.get("to")
+    if not wanted:
+        return []
+    cells = {
+        f"{a.solution.code}/{a.criterion.key}": a
+        for a in Assessment.objects.filter(consultation=consultation, revision__gt=0).select_related(
+            "solution", "criterion"
+        )
+    }
+    rows = []
+    for key, values in wanted.items():
+        cell = cells.get(key)
+        if cell is None:
+            continue
+        after = {"stars": cell.stars, "level": cell.level, "rationale": cell.rationale, **values}
+        stars = after["stars"]
+        change = CellChange(
+            solution=cell.solution,
+            criterion=cell.criterion,
+            before=CellValue(cell.stars, cell.level, cell.rationale, cell.revision),
+            after=CellValue(
+                stars if stars is None or isinstance(stars, int) else None,
+                str(after["level"] or ""),
+                str(after["rationale"] or ""),
+                cell.revision + 1,
+            ),
+        )
+        if change.fields:
+            rows.append(change)
+    rows.sort(key=lambda c: (c.solution.order, c.solution.code, c.criterion.order, c.criterion.key))
+    return rows

@@ -37,6 +37,7 @@ from consultation.models import (
 )
 from consultation.rules import accepts_changes
 from consultation.services import assessment_revise, classification_revise
+from consultation.services.versions import unique_version_label, version_publish
 
 from .parser import parse_draft
 from .plan import ImportPlan, plan_import
@@ -116,7 +117,10 @@ def draft_import_apply(*, draft_import_id: int) -> DraftImport:
                 return draft_import
             plan = plan_import(consultation, parsed)
             progress(10)
-            result = _write(plan, draft_import=draft_import, progress=progress, now=timezone.now())
+            now = timezone.now()
+            result = _write(plan, draft_import=draft_import, progress=progress, now=now)
+            if not plan.unchanged:
+                result["version"] = _publish_import_version(draft_import, now).label
             draft_import.status = DraftImportStatus.DONE
             draft_import.progress = 100
             draft_import.result = {**draft_import.result, **result}
@@ -150,6 +154,19 @@ def import_draft_text(
         return _previewed(consultation=consultation, filename=filename, content=content, user=user)
     draft_import = draft_import_preview(consultation=consultation, filename=filename, content=content, user=user)
     return draft_import_apply(draft_import_id=draft_import.pk)
+
+
+def _publish_import_version(draft_import: DraftImport, now: datetime):
+    """Name the draft as this import left it ("Imported draft-v2.txt 2024-05-08"), so it can be compared later."""
+    label = f"Imported {draft_import.filename} {timezone.localtime(now):%Y-%m-%d}"
+    return version_publish(
+        consultation=draft_import.consultation,
+        user=draft_import.created_by,
+        label=unique_version_label(draft_import.consultation, label),
+        note=f"Created by the import of {draft_import.filename}.",
+        published_at=now,
+        draft_import=draft_import,
+    )
 
 
 # --- helpers -----------------------------------------------------------------------------------------------

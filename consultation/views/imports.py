@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods, require_safe
 
+from consultation.diffs import import_preview_changes
 from consultation.exceptions import ConsultationError
 from consultation.forms import DraftUploadForm
 from consultation.models import Consultation, DraftImport, DraftImportStatus
@@ -100,6 +101,10 @@ def import_detail(request: HttpRequest, consultation: Consultation, pk: int) -> 
             "finished": draft_import.status in FINISHED,
             "frozen": frozen,
             "frozen_message": _frozen_message(consultation),
+            # The ratings the preview would change, shown as the comparison page shows changes.
+            "preview_cells": import_preview_changes(consultation, draft_import.preview)
+            if draft_import.status == DraftImportStatus.PREVIEWED
+            else [],
         },
         active="import",
     )
