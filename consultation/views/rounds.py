@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -95,16 +95,23 @@ def rounds_page(request: HttpRequest, consultation: Consultation) -> HttpRespons
         else:
             focus_first_error(rule_form)
             status = 400
-    rounds = list(
-        Round.objects.filter(consultation=consultation)
-        .annotate(
-            cell_count=Count("cells", distinct=True),
-            my_count=Count("answers", filter=Q(answers__expert=request.user), distinct=True),
-        )
-        .order_by("-number")
+    rounds = list(Round.objects.filter(consultation=consultation).order_by("-number"))
+    # Counted apart (one grouped query each) rather than joined: cells × answers would multiply the rows.
+    cell_counts = dict(
+        Round.cells.through.objects.filter(round__consultation=consultation)
+        .values("round_id")
+        .annotate(n=Count("id"))
+        .values_list("round_id", "n")
+    )
+    my_counts = dict(
+        RoundAnswer.objects.filter(round__consultation=consultation, expert=request.user)
+        .values("round_id")
+        .annotate(n=Count("id"))
+        .values_list("round_id", "n")
     )
     for round in rounds:
         round.consultation = consultation
+        round.cell_count, round.my_count = cell_counts.get(round.pk, 0), my_counts.get(round.pk, 0)
         round.phase = round_phase(round)
         round.phase_label = PHASE_LABELS[round.phase]
         round.results_visible = can_view_round_results(request.user, round)
