@@ -174,6 +174,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status" with their own choices: name each set after its model.
     "ENUM_NAME_OVERRIDES": {
         "RoundStatusEnum": "consultation.models.rounds.RoundStatus",
+        "InvitationStatusEnum": "consultation.models.people.InvitationStatus",
     },
 }
 

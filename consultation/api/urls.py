@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from . import views
+from .views import members as member_views
 from .views import rounds as round_views
 from .views import versions as version_views
 
@@ -10,6 +11,10 @@ app_name = "api"
 
 in_consultation = [
     path("", views.ConsultationDetail.as_view(), name="consultation-detail"),
+    path("members/", member_views.MemberList.as_view(), name="member-list"),
+    path("members/<int:pk>/", member_views.MemberDetail.as_view(), name="member-detail"),
+    path("invitations/", member_views.InvitationList.as_view(), name="invitation-list"),
+    path("invitations/<int:pk>/", member_views.InvitationDetail.as_view(), name="invitation-detail"),
     path("sections/", views.SectionList.as_view(), name="section-list"),
     path("solutions/", views.SolutionList.as_view(), name="solution-list"),
     path("solutions/<str:code>/", views.SolutionDetail.as_view(), name="solution-detail"),

@@ -20,7 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -30,6 +30,14 @@ from consultation.models import Consultation, ExpertType, Invitation, Invitation
 from consultation.rules import forget_roles
 
 _UNSET: Any = object()
+
+# Members listed secretariat first, then experts, then observers.
+ROLE_ORDER = Case(
+    When(role=Role.SECRETARIAT, then=Value(0)),
+    When(role=Role.EXPERT, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
 
 PROFILE_FIELDS = ("name", "organisation", "expert_type", "country", "declared_interests")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import formats, timezone
@@ -15,6 +14,7 @@ from consultation.exceptions import ConsultationError
 from consultation.forms.members import DeadlineForm, InviteForm, MemberAddForm, MemberRoleForm
 from consultation.models import Consultation, Invitation, InvitationStatus, Membership, Role
 from consultation.services.members import (
+    ROLE_ORDER,
     invitation_create,
     invitation_revoke,
     member_add,
@@ -26,12 +26,6 @@ from consultation.services.members import (
 from .common import consultation_page, focus_first_error, render_page
 
 MANAGE = "consultation.manage_members"
-ROLE_ORDER = Case(
-    When(role=Role.SECRETARIAT, then=Value(0)),
-    When(role=Role.EXPERT, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 # The newest invitations are listed; older ones stay in the database and the admin.
 INVITATIONS_SHOWN = 200
 

@@ -82,6 +82,24 @@ def _triage_urls(consultation, secretariat, paper) -> dict[str, str]:
     }
 
 
+def _member_urls(consultation, secretariat) -> tuple[dict[str, str], dict[str, str]]:
+    """The members page, and an invitation link seen signed out (the account form) and signed in (accepting)."""
+    from tests.factories import InvitationFactory, ProfileFactory
+
+    ProfileFactory(user=secretariat)
+    InvitationFactory(consultation=consultation, email="axe-new@example.org", invited_by=secretariat, token="axe-new")
+    InvitationFactory(consultation=consultation, email=secretariat.email, role="observer", token="axe-own")
+    signed_out = {
+        "invitation (new account)": reverse("consultation:invitation", args=["axe-new"]),
+        "password reset": reverse("account_reset_password"),
+    }
+    signed_in = {
+        "members": reverse("consultation:members", args=[consultation.slug]),
+        "invitation (accept)": reverse("consultation:invitation", args=["axe-own"]),
+    }
+    return signed_out, signed_in
+
+
 def test_every_page_meets_wcag_2_1_aa(live_server, consultation, paper, secretariat, draft_import, browser_page):
     urls = {
         "consultation list": reverse("consultation:list"),
@@ -102,11 +120,19 @@ def test_every_page_meets_wcag_2_1_aa(live_server, consultation, paper, secretar
     )
     # The secretariat's triage pages, with one submission carrying a tag and an internal note.
     urls.update(_triage_urls(consultation, secretariat, paper))
+    # Members and invitations (accounts): some pages are for people who are not signed in yet.
+    signed_out, signed_in = _member_urls(consultation, secretariat)
+    urls.update(signed_in)
     connections.close_all()  # the browser's requests are served by the live server's own connection
     page = browser_page
 
     page.goto(live_server.url + reverse("login"))
     found = {"sign-in": _violations(page)}
+    for name, path in signed_out.items():
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, f"{name}: {response.status}"
+        found[name] = _violations(page)
+    page.goto(live_server.url + reverse("login"))
     page.get_by_label("Username").fill(secretariat.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
