@@ -49,7 +49,8 @@ class ConsensusRule:
         return cls(min_share=consultation.consensus_min_share, max_iqr=Decimal(consultation.consensus_max_iqr))
 
     def __str__(self) -> str:
-        return f"at least {self.min_share}% within one star of the median and an IQR of at most {self.max_iqr:g}"
+        iqr = f"{Decimal(self.max_iqr).normalize():f}"  # 1.0 -> "1", 1.5 -> "1.5"
+        return f"at least {self.min_share}% within one star of the median and an IQR of at most {iqr}"
 
 
 @dataclass(frozen=True)

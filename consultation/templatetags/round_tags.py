@@ -9,6 +9,7 @@ from consultation.consensus import STAR_VALUES, Figures
 register = template.Library()
 
 BAR_WIDTH, BAR_GAP, BAR_MAX, CHART_TOP = 16, 6, 30, 4
+SCALE = 1.4  # drawn at this size on the page; the viewBox keeps the drawing's own units
 
 
 def _number(value: float | None) -> str:
@@ -52,6 +53,8 @@ def distribution_chart(figures: Figures, caption: str = "") -> dict:
         "bars": bars,
         "width": len(counts) * (BAR_WIDTH + BAR_GAP) - BAR_GAP,
         "height": CHART_TOP + BAR_MAX + 22,
+        "shown_width": round((len(counts) * (BAR_WIDTH + BAR_GAP) - BAR_GAP) * SCALE),
+        "shown_height": round((CHART_TOP + BAR_MAX + 22) * SCALE),
         "bar_width": BAR_WIDTH,
         "count_y": CHART_TOP + BAR_MAX + 10,
         "label_y": CHART_TOP + BAR_MAX + 20,

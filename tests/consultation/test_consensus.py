@@ -110,6 +110,7 @@ def test_rule_of_a_consultation_and_its_description(consultation):
     rule = ConsensusRule.of(consultation)
     assert rule == ConsensusRule(min_share=80, max_iqr=Decimal("1.5"))
     assert str(rule) == "at least 80% within one star of the median and an IQR of at most 1.5"
+    assert str(ConsensusRule(min_share=70, max_iqr=Decimal("1.0"))).endswith("an IQR of at most 1")
 
 
 @given(st.lists(st.integers(min_value=1, max_value=5), min_size=2, max_size=40))

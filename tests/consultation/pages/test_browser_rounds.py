@@ -4,8 +4,10 @@ are also checked by axe-core (WCAG 2.1 AA) as the experts see them."""
 
 import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +18,8 @@ from tests.consultation.rounds_fixtures import answer, make_expert, make_grid
 
 from .test_browser_accessibility import _violations
 from .test_browser_matrix import CHROMIUM, CHROMIUM_ARGS
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -77,6 +81,7 @@ def test_a_round_is_opened_answered_by_two_experts_closed_and_its_consensus_show
     connections.close_all()
     problems: list[str] = []
     base = live_server.url
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     now = timezone.now()
 
     sec = _page_as(browser, cookies[secretariat.username], problems)
@@ -112,6 +117,7 @@ def test_a_round_is_opened_answered_by_two_experts_closed_and_its_consensus_show
         # A reload shows what was saved.
         page.reload()
         expect(page.locator("#round-progress")).to_have_text("2 of 3 answered")
+        page.screenshot(path=str(SCREENSHOTS / "round-answer.png"), full_page=True)
         expect(
             page.get_by_role("form", name="Effectiveness of 1a").get_by_label(given["1a"][0], exact=True)
         ).to_be_checked()
@@ -128,6 +134,7 @@ def test_a_round_is_opened_answered_by_two_experts_closed_and_its_consensus_show
     expect(split.locator(".consensus-flag")).to_have_text("Consensus")  # a single star answer (2), one cannot judge
     expect(sec.locator("#result-1a-privacy .consensus-flag")).to_have_text("No answers")
     expect(sec.locator("#consensus-summary")).to_have_text("2 of 3 cells reached consensus.")
+    sec.screenshot(path=str(SCREENSHOTS / "round-results.png"), full_page=True)
 
     assert problems == []
 
@@ -147,6 +154,7 @@ def test_the_expert_round_pages_meet_wcag_2_1_aa(live_server, consultation, peop
     connections.close_all()
     page = _page_as(browser, cookie, [])
     slug = consultation.slug
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     found = {}
     for name, path in {
         "rounds (expert)": reverse("consultation:rounds", args=[slug]),
@@ -158,5 +166,6 @@ def test_the_expert_round_pages_meet_wcag_2_1_aa(live_server, consultation, peop
         assert response.status == 200, f"{name}: {response.status}"
         page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
         found[name] = _violations(page)
+        page.screenshot(path=str(SCREENSHOTS / f"round-{name.split()[0]}-expert.png"), full_page=True)
 
     assert {name: v for name, v in found.items() if v} == {}
