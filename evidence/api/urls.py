@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evidence.api import views
+from evidence.api import triage, views
 
 app_name = "evidence-api"
 
@@ -21,4 +21,10 @@ urlpatterns += [
         views.AttachmentDownload.as_view(),
         name="attachment-download",
     ),
+]
+
+# Triage (secretariat): internal notes and tags (status and response: PATCH submissions/{id}/).
+urlpatterns += [
+    path("submissions/<int:pk>/notes/", triage.InternalNoteList.as_view(), name="submission-notes"),
+    path("tags/", triage.TagList.as_view(), name="tag-list"),
 ]
