@@ -44,8 +44,15 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "url",
+            # The consensus rule of rating rounds (see consultation/consensus.py).
+            "consensus_min_share",
+            "consensus_max_iqr",
         ]
         read_only_fields = ["version", "created_at", "updated_at"]
+        extra_kwargs = {
+            "consensus_min_share": {"min_value": 1, "max_value": 100},
+            "consensus_max_iqr": {"min_value": 0, "max_value": 4, "coerce_to_string": False},
+        }
 
     def get_role(self, obj: Consultation) -> str | None:
         annotated = getattr(obj, "my_role", None)

@@ -405,3 +405,36 @@ def test_round_reads_cost_the_same_queries_for_a_small_and_a_large_round(secreta
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+# --- The consensus rule ------------------------------------------------------------------------------------
+
+
+def test_the_secretariat_sets_the_consensus_rule_on_the_consultation(consultation, answered, as_role):
+    client = as_role("secretariat")
+    detail = f"{API}/consultations/{consultation.slug}/"
+    assert (client.get(detail).json()["consensus_min_share"], client.get(detail).json()["consensus_max_iqr"]) == (70, 1)
+
+    response = client.patch(detail, {"consensus_min_share": 60, "consensus_max_iqr": 1.5}, format="json")
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["consensus_min_share"], response.json()["consensus_max_iqr"]) == (60, 1.5)
+    # 2 of 3 answers within one star of the median (66.7%) and an IQR of 1.5 now make consensus.
+    results = client.get(rounds_url(consultation, 1, "results/")).json()["results"]
+    assert next(r for r in results if r["solution"] == "1a" and r["criterion"] == "privacy")["consensus"] is True
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"consensus_min_share": 0}, {"consensus_min_share": 101}, {"consensus_max_iqr": 4.5}, {"consensus_max_iqr": -1}],
+)
+def test_a_rule_out_of_range_is_a_400(consultation, as_role, body):
+    response = as_role("secretariat").patch(f"{API}/consultations/{consultation.slug}/", body, format="json")
+
+    assert response.status_code == 400
+    assert set(response.json()) == set(body)
+
+
+def test_experts_do_not_set_the_rule(consultation, as_role):
+    body = {"consensus_min_share": 10}
+    assert as_role("expert").patch(f"{API}/consultations/{consultation.slug}/", body, format="json").status_code == 403
