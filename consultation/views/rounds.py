@@ -194,7 +194,7 @@ def round_page(request: HttpRequest, consultation: Consultation, n: int) -> Http
     round = _round(consultation, n)
     may_manage = rules.has_perm(MANAGE, request.user, consultation)
     reschedule = RoundRescheduleForm(initial={"closes_at": round.closes_at}) if may_manage else None
-    status = 200
+    status, problem = 200, ""
     if request.method == "POST":
         if not may_manage:
             raise PermissionDenied("Only the secretariat of this consultation closes or reschedules rounds.")
@@ -227,10 +227,7 @@ def round_page(request: HttpRequest, consultation: Consultation, n: int) -> Http
                 reschedule.add_error(field if field in reschedule.fields else None, errors)
             status = 400
         except ConsultationError as error:
-            if reschedule is not None and reschedule.is_bound:
-                reschedule.add_error(None, error.message)
-            else:
-                messages.error(request, error.message)
+            problem = error.message  # shown above everything: the form it came from may no longer be shown
             status = 409
     cells = round_cells(round)
     answered = RoundAnswer.objects.filter(round=round).values("assessment_id").distinct().count()
@@ -242,6 +239,7 @@ def round_page(request: HttpRequest, consultation: Consultation, n: int) -> Http
         "cells_answered": answered,
         "experts_answered": RoundAnswer.objects.filter(round=round).values("expert_id").distinct().count(),
         "reschedule": reschedule,
+        "problem": problem,
         "may_manage": may_manage,
         "may_answer": rules.has_perm(ANSWER, request.user, consultation),
         "results_visible": can_view_round_results(request.user, round),

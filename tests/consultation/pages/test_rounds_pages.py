@@ -418,3 +418,20 @@ def test_round_pages_cost_the_same_queries_for_a_small_and_a_large_round(secreta
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_closed_round_is_not_rescheduled_and_the_page_says_why(consultation, open_round, secretariat, client_for):
+    round_close(round=open_round, user=secretariat)
+    later = local(timezone.now() + timedelta(days=9))
+    response = client_for(secretariat).post(url(consultation, "round", 1), {"action": "reschedule", "closes_at": later})
+    assert response.status_code == 409
+    assert "Round 1 is closed: its dates can no longer change. Nothing was changed." in response.content.decode()
+
+
+def test_a_round_is_not_closed_in_a_closed_consultation(consultation, open_round, secretariat, client_for):
+    consultation.status = Status.CLOSED
+    consultation.save()
+    response = client_for(secretariat).post(url(consultation, "round", 1), {"action": "close"})
+    assert response.status_code == 409
+    open_round.refresh_from_db()
+    assert open_round.status == RoundStatus.OPEN
