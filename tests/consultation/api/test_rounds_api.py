@@ -438,3 +438,47 @@ def test_a_rule_out_of_range_is_a_400(consultation, as_role, body):
 def test_experts_do_not_set_the_rule(consultation, as_role):
     body = {"consensus_min_share": 10}
     assert as_role("expert").patch(f"{API}/consultations/{consultation.slug}/", body, format="json").status_code == 403
+
+
+# --- Malformed input -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"solution": "1a", "criterion": "privacy", "stars": 3},  # not a list
+        "3 stars",
+        [None],
+        [{"solution": "1a", "criterion": "privacy", "stars": 3.5}],
+        [{"solution": "1a", "criterion": "privacy", "stars": 3, "cannot_judge": "maybe"}],
+        [{"solution": ["1a"], "criterion": {"key": "privacy"}, "stars": 3}],
+        [{"solution": "1a", "criterion": "privacy", "stars": 3, "comment": "x" * 5001}],
+    ],
+)
+def test_malformed_ratings_are_a_400_never_a_500(consultation, open_round, as_role, body):
+    response = as_role("expert").put(rounds_url(consultation, 1, "my-ratings/"), body, format="json")
+
+    assert response.status_code == 400
+    assert not RoundAnswer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {**_window(), "cells": "all"},
+        {**_window(), "cells": [["1a", "privacy"]]},
+        {**_window(), "title": "x" * 201},
+        {"opens_at": None, "closes_at": None},
+        {"opens_at": "9999-99-99T00:00:00Z", "closes_at": "2026-01-01"},
+    ],
+)
+def test_malformed_rounds_are_a_400_never_a_500(consultation, grid, as_role, body):
+    response = as_role("secretariat").post(rounds_url(consultation), body, format="json")
+
+    assert response.status_code == 400
+    assert not consultation.rounds.exists()
+
+
+@pytest.mark.parametrize("body", [{"status": "paused"}, {"closes_at": "soon"}, {"closes_at": None}])
+def test_malformed_round_changes_are_a_400(consultation, open_round, as_role, body):
+    assert as_role("secretariat").patch(rounds_url(consultation, 1), body, format="json").status_code == 400
