@@ -90,7 +90,7 @@ class VersionDiff(InConsultation):
         start, end = sorted((other, this), key=lambda p: p.when)
         result = diff(self.consultation, start.when, end.when)
         data = {
-            "from_": _moment(start),
+            "from": _moment(start),
             "to": _moment(end),
             "cells": result.cells,
             "classifications": result.classifications,
