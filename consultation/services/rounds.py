@@ -136,7 +136,7 @@ def round_update(
 
     A closed round stays as it was closed.
     """
-    locked = Round.objects.select_for_update().select_related("consultation").get(pk=round.pk)
+    locked = Round.objects.select_for_update(of=("self",)).select_related("consultation").get(pk=round.pk)
     _require_secretariat(user, locked.consultation)
     _refuse_if_frozen(locked.consultation)
     if locked.status == RoundStatus.CLOSED:
@@ -158,7 +158,7 @@ def round_update(
 def round_close(*, round: Round, user: AbstractBaseUser) -> tuple[Round, bool]:
     """Close a round: no more answers, and its figures become visible to the experts. Closing a closed round
     changes nothing (returns False)."""
-    locked = Round.objects.select_for_update().select_related("consultation").get(pk=round.pk)
+    locked = Round.objects.select_for_update(of=("self",)).select_related("consultation").get(pk=round.pk)
     _require_secretariat(user, locked.consultation)
     _refuse_if_frozen(locked.consultation)
     if locked.status == RoundStatus.CLOSED:
@@ -182,7 +182,7 @@ class AnswerInput:
 def _lock_open_round(round: Round, expert: AbstractBaseUser, now: datetime | None) -> Round:
     # The round row is locked so that an answer and the secretariat's closing never cross: an answer saved
     # is saved before the round closed, and none is saved after.
-    locked = Round.objects.select_for_update(no_key=True).select_related("consultation").get(pk=round.pk)
+    locked = Round.objects.select_for_update(no_key=True, of=("self",)).select_related("consultation").get(pk=round.pk)
     if not is_expert(expert, locked.consultation):
         raise PermissionDenied("Only the experts of this consultation answer rating rounds.")
     _refuse_if_frozen(locked.consultation)
