@@ -96,6 +96,8 @@ def _member_urls(consultation, secretariat) -> tuple[dict[str, str], dict[str, s
     signed_in = {
         "members": reverse("consultation:members", args=[consultation.slug]),
         "invitation (accept)": reverse("consultation:invitation", args=["axe-own"]),
+        "password change": reverse("account_change_password"),
+        "email addresses": reverse("account_email"),
     }
     return signed_out, signed_in
 
