@@ -88,6 +88,23 @@ class Figures:
     def max_count(self) -> int:
         return max([*self.distribution.values(), self.cannot_judge, 0])
 
+    @property
+    def summary(self) -> str:
+        """The figures in a few words: "median 4, IQR 1, 7 answers, 1 cannot judge, consensus"."""
+        cannot = f", {self.cannot_judge} cannot judge" if self.cannot_judge else ""
+        if not self.n:
+            return f"no star answers{cannot}"
+        answers = f"{self.n} answer{'s' if self.n != 1 else ''}"
+        verdict = "consensus" if self.consensus else "no consensus"
+        return f"median {number(self.median)}, IQR {number(self.iqr)}, {answers}{cannot}, {verdict}"
+
+
+def number(value: float | None) -> str:
+    """A figure as people write it: 2.0 -> "2", 2.5 -> "2.5", 1.75 -> "1.75"; "–" for none."""
+    if value is None:
+        return "–"
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
 
 def quantile(ordered: Sequence[float], p: float) -> float:
     """The ``p`` quantile (0 <= p <= 1) of sorted, non-empty values, by linear interpolation (type 7)."""

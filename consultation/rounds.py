@@ -165,6 +165,11 @@ class RoundResult:
     round: Round
     figures: Figures
 
+    @property
+    def label(self) -> str:
+        """ "Round 2: median 4, IQR 1, 7 answers, consensus" (for choices and notes about the cell)."""
+        return f"Round {self.round.number}: {self.figures.summary}"
+
 
 def cell_round_results(assessment: Assessment) -> list[RoundResult]:
     """Every round that rated this cell, oldest first, with the cell's figures in each (by the consultation's

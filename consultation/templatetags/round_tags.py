@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from consultation.consensus import STAR_VALUES, Figures
+from consultation.consensus import STAR_VALUES, Figures, number
 
 register = template.Library()
 
@@ -12,16 +12,10 @@ BAR_WIDTH, BAR_GAP, BAR_MAX, CHART_TOP = 16, 6, 30, 4
 SCALE = 1.4  # drawn at this size on the page; the viewBox keeps the drawing's own units
 
 
-def _number(value: float | None) -> str:
-    """2.0 -> "2", 2.5 -> "2.5", 1.75 -> "1.75"; "–" for none."""
-    if value is None:
-        return "–"
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 @register.filter
 def figure(value: float | None) -> str:
-    return _number(value)
+    """2.0 -> "2", 2.5 -> "2.5"; "–" for none."""
+    return number(value)
 
 
 @register.inclusion_tag("consultation/rounds/_distribution.html")

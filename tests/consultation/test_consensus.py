@@ -119,3 +119,10 @@ def test_quartiles_match_the_inclusive_method_of_the_standard_library(values):
     q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
     assert (quantile(ordered, 0.25), quantile(ordered, 0.5), quantile(ordered, 0.75)) == pytest.approx((q1, q2, q3))
     assert quantile(ordered, 0.5) == statistics.median(values)
+
+
+def test_figures_read_as_a_short_summary():
+    assert figures([5, 3, 4, 4, None]).summary == "median 4, IQR 0.5, 4 answers, 1 cannot judge, consensus"
+    assert figures([1, 5]).summary == "median 3, IQR 2, 2 answers, no consensus"
+    assert figures([4]).summary == "median 4, IQR 0, 1 answer, consensus"
+    assert figures([None]).summary == "no star answers, 1 cannot judge"

@@ -284,3 +284,4 @@ def test_a_cells_rounds_come_with_its_figures_in_each(consultation, grid, expert
     answer(third, cell, expert, 4)
     found = cell_round_results(cell)
     assert [(r.round.number, r.figures.n, r.figures.median) for r in found] == [(1, 1, 3), (3, 1, 4)]
+    assert found[1].label == "Round 3: median 4, IQR 0, 1 answer, consensus"
