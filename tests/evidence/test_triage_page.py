@@ -241,3 +241,52 @@ def test_the_api_patch_of_triage_fields_goes_through_the_same_service(
     assert Submission.objects.get(pk=submission.pk).status == "accepted"
     assert as_secretariat.status_code == 200, as_secretariat.content
     assert as_expert.status_code in (400, 403)
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_with_htmx_a_saved_status_answers_its_section_and_the_new_version_for_the_other_forms(
+    page_client, consultation, submission, secretariat
+):
+    response = page_client(secretariat).post(
+        url(consultation, submission, "triage_status"),
+        {"status": "accepted", "response": "Agreed.", "version": submission.version},
+        headers=HTMX,
+    )
+
+    html = response.content.decode()
+    new_version = Submission.objects.get(pk=submission.pk).version
+    assert response.status_code == 200
+    assert "<html" not in html and 'id="triage"' in html and 'id="notes"' not in html
+    assert "the status is now “Accepted”" in html
+    assert f'value="{new_version}" id="id_tags_version" hx-swap-oob="true"' in html
+    assert 'id="submission-status" hx-swap-oob="true"' in html
+
+
+def test_with_htmx_a_stale_tags_form_answers_409_with_the_section_and_what_was_typed(
+    page_client, consultation, submission, secretariat
+):
+    submission_triage(submission=submission, user=secretariat, status="noted")
+
+    response = page_client(secretariat).post(
+        url(consultation, submission, "triage_tags"),
+        {"new_tag": "typed tag", "version": submission.version},
+        headers=HTMX,
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "<html" not in html and 'id="tags"' in html
+    assert "Someone else changed this submission" in html and 'value="typed tag"' in html
+    assert "hx-swap-oob" not in html
+
+
+def test_with_htmx_a_note_is_added_and_the_notes_section_lists_it(page_client, consultation, submission, secretariat):
+    response = page_client(secretariat).post(
+        url(consultation, submission, "triage_note"), {"body": "Seen at the meeting."}, headers=HTMX
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="notes"' in html and "Seen at the meeting." in html and "Note added." in html
