@@ -82,6 +82,49 @@ def _triage_urls(consultation, secretariat, paper) -> dict[str, str]:
     }
 
 
+def _input_urls(consultation, secretariat, paper) -> dict[str, str]:
+    """The expert-input pages (the secretariat may write input of its own, so it sees them all)."""
+    from tests.evidence.factories import attach, draft_of, submitted_by
+
+    mine = submitted_by(
+        secretariat, consultation, title="Own input", body="Some **Markdown**.", solutions=[paper["solutions"][0]]
+    )
+    attach(mine, secretariat)
+    draft = draft_of(secretariat, consultation, title="A draft")
+    slug = consultation.slug
+    return {
+        "my input (portal)": reverse("evidence:portal", args=[slug]),
+        "my submissions": reverse("evidence:mine", args=[slug]),
+        "experts' input": reverse("evidence:shared", args=[slug]),
+        "new input": reverse("evidence:new", args=[slug]),
+        "draft input": reverse("evidence:edit", args=[slug, draft.pk]),
+        "submission": reverse("evidence:detail", args=[slug, mine.pk]),
+        "change submission": reverse("evidence:edit", args=[slug, mine.pk]),
+        "receipt": reverse("evidence:version", args=[slug, mine.pk, 2]),
+        "withdraw": reverse("evidence:withdraw", args=[slug, mine.pk]),
+    }
+
+
+def _member_urls(consultation, secretariat) -> tuple[dict[str, str], dict[str, str]]:
+    """The members page, and an invitation link seen signed out (the account form) and signed in (accepting)."""
+    from tests.factories import InvitationFactory, ProfileFactory
+
+    ProfileFactory(user=secretariat)
+    InvitationFactory(consultation=consultation, email="axe-new@example.org", invited_by=secretariat, token="axe-new")
+    InvitationFactory(consultation=consultation, email=secretariat.email, role="observer", token="axe-own")
+    signed_out = {
+        "invitation (new account)": reverse("consultation:invitation", args=["axe-new"]),
+        "password reset": reverse("account_reset_password"),
+    }
+    signed_in = {
+        "members": reverse("consultation:members", args=[consultation.slug]),
+        "invitation (accept)": reverse("consultation:invitation", args=["axe-own"]),
+        "password change": reverse("account_change_password"),
+        "email addresses": reverse("account_email"),
+    }
+    return signed_out, signed_in
+
+
 def _member_urls(consultation, secretariat) -> tuple[dict[str, str], dict[str, str]]:
     """The members page, and an invitation link seen signed out (the account form) and signed in (accepting)."""
     from tests.factories import InvitationFactory, ProfileFactory
@@ -122,6 +165,8 @@ def test_every_page_meets_wcag_2_1_aa(live_server, consultation, paper, secretar
     )
     # The secretariat's triage pages, with one submission carrying a tag and an internal note.
     urls.update(_triage_urls(consultation, secretariat, paper))
+    # Expert input: the portal, the submission form, a submission, its receipt and the withdrawal confirmation.
+    urls.update(_input_urls(consultation, secretariat, paper))
     # Members and invitations (accounts): some pages are for people who are not signed in yet.
     signed_out, signed_in = _member_urls(consultation, secretariat)
     urls.update(signed_in)
