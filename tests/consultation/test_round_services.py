@@ -285,3 +285,46 @@ def test_a_cells_rounds_come_with_its_figures_in_each(consultation, grid, expert
     found = cell_round_results(cell)
     assert [(r.round.number, r.figures.n, r.figures.median) for r in found] == [(1, 1, 3), (3, 1, 4)]
     assert found[1].label == "Round 3: median 4, IQR 0, 1 answer, consensus"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_racing_the_closing_of_its_round_waits_and_is_then_refused(consultation, secretariat, expert):
+    """The close holds the round's row lock; the answer waits for it and then sees the round closed."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from consultation.models import Round
+
+    make_grid(consultation)
+    now = timezone.now()
+    round = round_open(
+        consultation=consultation,
+        user=secretariat,
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=1),
+    )
+    cell = round.cells.first()
+    outcome = {}
+
+    def answer_meanwhile():
+        try:
+            round_answer_save(round=round, expert=expert, assessment=cell, stars=4)
+            outcome["saved"] = True
+        except StateConflictError as error:
+            outcome["refused"] = error.message
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=round.pk)  # what round_close does first
+        racer = threading.Thread(target=answer_meanwhile)
+        racer.start()
+        racer.join(timeout=1)
+        assert racer.is_alive()  # waiting for the lock
+        locked.status, locked.closed_at = RoundStatus.CLOSED, timezone.now()
+        locked.save()
+    racer.join(timeout=10)
+
+    assert outcome == {"refused": "Round 1 is closed: its answers can no longer change. Nothing was saved."}
+    assert not RoundAnswer.objects.exists()
