@@ -125,26 +125,6 @@ def _member_urls(consultation, secretariat) -> tuple[dict[str, str], dict[str, s
     return signed_out, signed_in
 
 
-def _member_urls(consultation, secretariat) -> tuple[dict[str, str], dict[str, str]]:
-    """The members page, and an invitation link seen signed out (the account form) and signed in (accepting)."""
-    from tests.factories import InvitationFactory, ProfileFactory
-
-    ProfileFactory(user=secretariat)
-    InvitationFactory(consultation=consultation, email="axe-new@example.org", invited_by=secretariat, token="axe-new")
-    InvitationFactory(consultation=consultation, email=secretariat.email, role="observer", token="axe-own")
-    signed_out = {
-        "invitation (new account)": reverse("consultation:invitation", args=["axe-new"]),
-        "password reset": reverse("account_reset_password"),
-    }
-    signed_in = {
-        "members": reverse("consultation:members", args=[consultation.slug]),
-        "invitation (accept)": reverse("consultation:invitation", args=["axe-own"]),
-        "password change": reverse("account_change_password"),
-        "email addresses": reverse("account_email"),
-    }
-    return signed_out, signed_in
-
-
 def test_every_page_meets_wcag_2_1_aa(live_server, consultation, paper, secretariat, draft_import, browser_page):
     urls = {
         "consultation list": reverse("consultation:list"),
