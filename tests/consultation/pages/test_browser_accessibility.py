@@ -125,6 +125,23 @@ def _member_urls(consultation, secretariat) -> tuple[dict[str, str], dict[str, s
     return signed_out, signed_in
 
 
+def _version_urls(consultation, secretariat) -> dict[str, str]:
+    """Named versions (list and publish form), a comparison, the matrix at a version, a cell's timeline and the
+    consistency check with its mapping form."""
+    from consultation.services.versions import version_publish
+
+    version_publish(consultation=consultation, user=secretariat, label="v1 as circulated", note="To the experts")
+    slug = consultation.slug
+    return {
+        "versions": reverse("consultation:versions", args=[slug]),
+        "compare": reverse("consultation:compare", args=[slug]) + "?from=2024-01-31&to=v1+as+circulated",
+        "matrix at a version": reverse("consultation:matrix", args=[slug]) + "?version=v1+as+circulated",
+        "solution at a date": reverse("consultation:solution", args=[slug, "1a"]) + "?as_of=2024-02-01",
+        "cell history": reverse("consultation:cell_history", args=[slug, "1a", "effectiveness"]),
+        "consistency": reverse("consultation:consistency", args=[slug]),
+    }
+
+
 def test_every_page_meets_wcag_2_1_aa(live_server, consultation, paper, secretariat, draft_import, browser_page):
     urls = {
         "consultation list": reverse("consultation:list"),
@@ -150,6 +167,7 @@ def test_every_page_meets_wcag_2_1_aa(live_server, consultation, paper, secretar
     # Members and invitations (accounts): some pages are for people who are not signed in yet.
     signed_out, signed_in = _member_urls(consultation, secretariat)
     urls.update(signed_in)
+    urls.update(_version_urls(consultation, secretariat))
     connections.close_all()  # the browser's requests are served by the live server's own connection
     page = browser_page
 
