@@ -41,6 +41,7 @@ test: install chromium lint
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_input
 
 run: demo
 	@echo "Starting the Celery worker (with beat) and the web server on http://127.0.0.1:8000 (Ctrl-C stops both)"
