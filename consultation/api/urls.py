@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from . import views
+from .views import consistency as consistency_views
 from .views import members as member_views
 from .views import rounds as round_views
 from .views import versions as version_views
@@ -25,6 +26,12 @@ in_consultation = [
     path("ratings/<str:code>/<str:key>/history/", views.RatingHistory.as_view(), name="rating-history"),
     path("classifications/<str:code>/", views.ClassificationDetail.as_view(), name="classification-detail"),
     path("consistency/", views.ConsistencyList.as_view(), name="consistency"),
+    path("consistency/mapping/", consistency_views.ConsistencyMapping.as_view(), name="consistency-mapping"),
+    path(
+        "consistency/<str:code>/<str:key>/open-item/",
+        consistency_views.CellOpenItem.as_view(),
+        name="consistency-open-item",
+    ),
     path("versions/", version_views.VersionList.as_view(), name="version-list"),
     path("versions/<str:label>/diff/", version_views.VersionDiff.as_view(), name="version-diff"),
     path("open-items/", views.OpenItemList.as_view(), name="open-item-list"),
