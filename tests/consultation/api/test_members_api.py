@@ -201,3 +201,23 @@ def test_a_member_of_another_consultation_is_a_404(consultation, secretariat, as
     response = as_role("secretariat").get(members_url(consultation, elsewhere))
 
     assert response.status_code == 404
+
+
+def test_membership_is_managed_in_a_closed_consultation_too(consultation, expert_membership, as_role):
+    # Who may read a closed or archived consultation is not its content: the secretariat still manages it.
+    consultation.status = "closed"
+    consultation.save()
+    client = as_role("secretariat")
+    until = (timezone.now() + timedelta(days=5)).isoformat()
+
+    extended = client.patch(
+        members_url(consultation, expert_membership), {"deadline_extended_until": until}, format="json"
+    )
+    invited = client.post(
+        f"{API}/consultations/{consultation.slug}/invitations/",
+        {"email": "late@example.org", "role": "observer"},
+        format="json",
+    )
+
+    assert extended.status_code == 200
+    assert invited.status_code == 201
