@@ -181,7 +181,8 @@ def round_new(request: HttpRequest, consultation: Consultation) -> HttpResponse:
             status = 400
         if status == 400:
             focus_first_error(form)
-    context = {"form": form, "frozen": frozen, "solutions": solutions, "criteria": criteria}
+    still_open = Round.objects.filter(consultation=consultation, status=RoundStatus.OPEN).order_by("number").first()
+    context = {"form": form, "frozen": frozen, "solutions": solutions, "criteria": criteria, "still_open": still_open}
     return render_page(request, consultation, "consultation/rounds/new.html", context, active="rounds", status=status)
 
 

@@ -435,3 +435,8 @@ def test_a_round_is_not_closed_in_a_closed_consultation(consultation, open_round
     assert response.status_code == 409
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.OPEN
+
+
+def test_the_new_round_page_warns_while_a_round_is_still_open(consultation, open_round, secretariat, client_for):
+    html = client_for(secretariat).get(url(consultation, "round_new")).content.decode()
+    assert "Round 1 is still open" in html
