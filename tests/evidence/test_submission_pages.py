@@ -312,3 +312,18 @@ def test_observers_cannot_post_input_either(consultation, observer, draft_paper,
 
     assert response.status_code == autosave.status_code == 403
     assert not Submission.objects.exists()
+
+
+def test_a_form_without_its_row_counters_is_refused_with_a_message_not_a_crash(consultation, expert, page_client):
+    response = page_client(expert).post(url("new", consultation), {"title": "x", "action": "submit"})
+
+    assert response.status_code == 400
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize("data", [{"submission": "abc"}, {"version": "-"}, {"solutions": ["x"]}])
+def test_a_malformed_autosave_says_not_saved(consultation, expert, page_client, data):
+    response = page_client(expert).post(url("autosave", consultation), data)
+
+    assert response.status_code == 200 and "Not saved" in response.content.decode()
+    assert not Submission.objects.exists()

@@ -285,3 +285,40 @@ def test_an_observer_may_list_shared_input_when_the_secretariat_allows_it(
 
     assert response.status_code == 200
     assert [item["author"] for item in response.json()["results"]] == ["Expert 1"]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [],
+        {"title": "x" * 301},
+        {"proposed_ratings": "five stars"},
+        {"proposed_ratings": [{"solution": "1a", "criterion": "privacy", "stars": 9}]},
+        {"proposed_references": [{"year": 1200}]},
+        {"open_items": ["abc"]},
+        {"solutions": [None]},
+        {"submit": "maybe"},
+    ],
+)
+def test_malformed_input_is_a_400_never_a_500(consultation, expert, draft_paper, api_client, base, payload):
+    response = api_client(expert).post(base, payload, format="json")
+
+    assert response.status_code == 400
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query", ["?open_item=abc", "?status=lost", "?state=maybe", "?mine=perhaps", "?author=x", "?page=999"]
+)
+def test_malformed_filters_are_a_4xx_never_a_500(consultation, expert, api_client, base, query):
+    response = api_client(expert).get(base + query)
+
+    assert response.status_code in (400, 404)
+
+
+def test_an_upload_without_a_file_is_a_field_error(consultation, expert, api_client, base):
+    submission = draft_of(expert, consultation)
+
+    response = api_client(expert).post(f"{base}{submission.pk}/attachments/", {}, format="multipart")
+
+    assert response.status_code == 400 and "file" in response.json()
