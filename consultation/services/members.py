@@ -321,7 +321,8 @@ def _refuse_losing_last_secretariat(membership: Membership, new_role: str | None
 def member_add(
     *, consultation: Consultation, email: str, role: str, added_by: AbstractBaseUser | None = None
 ) -> Membership:
-    """Add the person who has an account with ``email`` as ``role`` (no invitation needed)."""
+    """Add the person who has an account with ``email`` as ``role`` (no invitation needed; one still open for
+    the address is revoked)."""
     email = normalise_email(email)
     _check_role(role)
     users = list(users_with_email(email)[:2])
@@ -336,7 +337,12 @@ def member_add(
     if len(users) > 1:
         raise ValidationError({"email": [f"Several accounts use {email}; ask an administrator to sort them out."]})
     _refuse_member(consultation, email)
-    return Membership.objects.create(consultation=consultation, user=users[0], role=role)
+    membership = Membership.objects.create(consultation=consultation, user=users[0], role=role)
+    # An invitation still open for the address has no purpose any more: its link stops working.
+    Invitation.objects.filter(
+        consultation=consultation, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    return membership
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from consultation.forms.accounts import InvitationSignupForm, ProfileForm
-from consultation.models import Invitation, InvitationStatus, Profile
+from consultation.models import Invitation, InvitationStatus, Membership, Profile
 from consultation.services.members import (
     InvitationError,
     invitation_accept,
@@ -36,11 +36,13 @@ NOT_VALID = (
 )
 
 
-def _welcome(request: HttpRequest, invitation: Invitation) -> HttpResponse:
-    messages.success(
-        request,
-        f"Welcome: you are now {invitation.get_role_display().lower()} of “{invitation.consultation.title}”.",
-    )
+def _welcome(request: HttpRequest, invitation: Invitation, membership: Membership) -> HttpResponse:
+    role = membership.get_role_display().lower()
+    title = invitation.consultation.title
+    if membership.role == invitation.role:
+        messages.success(request, f"Welcome: you are now {role} of “{title}”.")
+    else:
+        messages.info(request, f"You were already {role} of “{title}”; your role stays as it was.")
     return redirect("consultation:home", slug=invitation.consultation.slug)
 
 
@@ -124,13 +126,13 @@ def _accept_signed_in(request: HttpRequest, invitation: Invitation) -> HttpRespo
     if request.method == "POST" and not context["mismatch"]:
         if form.is_valid():
             try:
-                invitation_accept(invitation=invitation, user=request.user, profile=form.profile_data())
+                membership = invitation_accept(invitation=invitation, user=request.user, profile=form.profile_data())
             except InvitationError as error:
                 form.add_error(None, error.message)
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
-                return _welcome(request, invitation)
+                return _welcome(request, invitation, membership)
         status = 400
     elif request.method == "POST":
         status = 403

@@ -221,3 +221,19 @@ def test_membership_is_managed_in_a_closed_consultation_too(consultation, expert
 
     assert extended.status_code == 200
     assert invited.status_code == 201
+
+
+def test_adding_someone_directly_revokes_their_open_invitation(consultation, secretariat, as_role):
+    from consultation.models import InvitationStatus
+    from tests.factories import InvitationFactory
+
+    invitation = InvitationFactory(consultation=consultation, email="known@example.org")
+    UserFactory(username="known", email="known@example.org")
+
+    response = as_role("secretariat").post(
+        members_url(consultation), {"email": "known@example.org", "role": "expert"}, format="json"
+    )
+
+    assert response.status_code == 201
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.REVOKED

@@ -239,3 +239,21 @@ def test_signing_up_without_an_invitation_is_closed(client_for):
     assert "Access is by invitation" in page.content.decode()
     assert "Access is by invitation" in post.content.decode()
     assert not User.objects.filter(username="x").exists()
+
+
+def test_signing_out_from_the_mismatch_page_comes_back_to_the_invitation(client_for, invitation, expert):
+    client = client_for(expert)
+
+    response = client.post(reverse("logout"), {"next": link()})
+
+    assert response.status_code == 302 and response.url == link()
+    assert 'id="id_username"' in client.get(link()).content.decode()
+
+
+def test_a_member_invited_again_keeps_their_role(client_for, consultation, secretariat):
+    InvitationFactory(consultation=consultation, email=secretariat.email, role=Role.OBSERVER, token=TOKEN)
+
+    response = client_for(secretariat).post(link(), signup_data(), follow=True)
+
+    assert "your role stays as it was" in response.content.decode()
+    assert Membership.objects.get(consultation=consultation, user=secretariat).role == Role.SECRETARIAT
