@@ -73,7 +73,7 @@ def corpus(consultation, secretariat, expert, other_expert, draft_paper):
     Profile.objects.create(user=other_expert, name="Olga", expert_type="industry")
     s1a, s1b = draft_paper["solutions"]
     effectiveness, privacy = draft_paper["criteria"]
-    intro, options = draft_paper["sections"]
+    intro, _ = draft_paper["sections"]
     item = draft_paper["open_item"]
     a = submitted_by(
         expert, consultation, title="Client-side scanning and encryption", body="Scanning breaks encryption.",
