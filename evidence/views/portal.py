@@ -40,11 +40,7 @@ def portal_page(request: HttpRequest, consultation: Consultation) -> HttpRespons
         }
         for m in memberships
     ]
-    mine = list(
-        Submission.objects.filter(consultation=consultation, author=user)
-        .annotate(links=Count("solutions", distinct=True) + Count("open_items", distinct=True))
-        .order_by("-created_at", "-id")
-    )
+    mine = list(Submission.objects.filter(consultation=consultation, author=user).order_by("-created_at", "-id"))
     open_items = list(
         OpenItem.objects.filter(consultation=consultation)
         .exclude(status=OpenItemStatus.RESOLVED)

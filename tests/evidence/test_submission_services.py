@@ -301,3 +301,37 @@ def test_pseudonyms_are_counted_per_consultation(consultation, expert):
 
     assert pseudonym_assign(consultation=consultation, user=expert).number == 1
     assert Pseudonym.objects.filter(user=expert).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_submissions_at_the_same_moment_get_different_pseudonyms(consultation):
+    import threading
+
+    from django.db import connection
+
+    from consultation.models import Role
+    from tests.factories import UserFactory
+
+    users = [UserFactory(username=f"racer{n}") for n in range(4)]
+    for user in users:
+        Membership.objects.create(consultation=consultation, user=user, role=Role.EXPERT)
+    start = threading.Barrier(len(users))
+    errors = []
+
+    def assign(user):
+        try:
+            start.wait()
+            pseudonym_assign(consultation=consultation, user=user)
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=assign, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(Pseudonym.objects.filter(consultation=consultation).values_list("number", flat=True)) == [1, 2, 3, 4]
