@@ -39,6 +39,13 @@ ROLE_ORDER = Case(
     output_field=IntegerField(),
 )
 
+# "... invites you to take part in a consultation as <phrase>"
+ROLE_PHRASES = {
+    Role.SECRETARIAT: "a member of its secretariat",
+    Role.EXPERT: "an expert",
+    Role.OBSERVER: "an observer",
+}
+
 PROFILE_FIELDS = ("name", "organisation", "expert_type", "country", "declared_interests")
 
 
@@ -283,6 +290,7 @@ def invitation_email_send(*, invitation_id: int, token: str) -> bool:
         "invitation": invitation,
         "consultation": consultation,
         "role": invitation.get_role_display(),
+        "role_phrase": ROLE_PHRASES.get(invitation.role, invitation.get_role_display().lower()),
         "link": settings.SITE_URL + reverse("consultation:invitation", args=[token]),
         "expires": formats.date_format(timezone.localtime(invitation.expires_at), "j F Y, H:i T"),
         "inviter": (inviter.get_full_name() or inviter.get_username()) if inviter else "The secretariat",

@@ -45,7 +45,7 @@ def test_a_celery_worker_mails_the_invitation_link_with_title_role_expiry_and_ma
     assert f"http://127.0.0.1:8000{reverse('consultation:invitation', args=[token])}" in body
     assert consultation.title in body
     assert consultation.reference in body
-    assert "as expert" in body
+    assert "as an expert" in body
     assert "Sam Secretary invites you" in body
     assert invitation.expires_at.astimezone().strftime("%Y") in body
     assert "Marking: LIMITE" in body and "marked LIMITE" in body
