@@ -55,6 +55,8 @@ class InputProvider(Protocol):
 
     def input_counts(self, user, consultation: Consultation) -> InputCounts: ...
 
+    def readable_input_ids(self, user, consultation: Consultation) -> set[int]: ...
+
 
 _providers: list[InputProvider] = []
 
@@ -88,3 +90,11 @@ def input_counts(user, consultation: Consultation) -> InputCounts:
             for key, n in theirs.items():
                 mine[key] = mine.get(key, 0) + n
     return total
+
+
+def readable_input_ids(user, consultation: Consultation) -> set[int]:
+    """Ids of the submitted input ``user`` may read (so that lists of ids, e.g. an open item's, leak no others)."""
+    ids: set[int] = set()
+    for provider in _providers:
+        ids |= provider.readable_input_ids(user, consultation)
+    return ids

@@ -91,6 +91,9 @@ class EvidenceInputProvider:
             for s in rows
         ]
 
+    def readable_input_ids(self, user, consultation: Consultation) -> set[int]:
+        return set(self._visible(user, consultation).values_list("pk", flat=True))
+
     def input_counts(self, user, consultation: Consultation) -> InputCounts:
         """Three queries whatever the size: the solution links, the criterion links and the proposed ratings.
 

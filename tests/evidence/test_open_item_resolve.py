@@ -149,11 +149,11 @@ def items_api(consultation, item=None) -> str:
     return f"/api/v1/consultations/{consultation.slug}/open-items/{f'{item.pk}/' if item else ''}"
 
 
-def test_the_api_lists_the_answering_submissions(api_client, consultation, item, answers, secretariat, expert):
+def test_the_api_lists_the_answering_submissions(api_client, consultation, item, answers, secretariat):
     open_item_answers_set(item=item, user=secretariat, submissions=list(answers))
 
-    listed = api_client(expert).get(items_api(consultation)).json()["results"]
-    one = api_client(expert).get(items_api(consultation, item)).json()
+    listed = api_client(secretariat).get(items_api(consultation)).json()["results"]
+    one = api_client(secretariat).get(items_api(consultation, item)).json()
 
     assert listed[0]["submissions"] == sorted(s.pk for s in answers)
     assert one["submissions"] == sorted(s.pk for s in answers)
@@ -217,3 +217,20 @@ def test_the_open_items_list_costs_the_same_queries_with_many_linked_submissions
         return len(captured.captured_queries)
 
     assert queries(2) == queries(12)
+
+
+def test_an_expert_sees_only_the_ids_of_answering_input_they_may_read(
+    api_client, consultation, item, answers, secretariat, expert, observer
+):
+    open_item_answers_set(item=item, user=secretariat, submissions=list(answers))
+    mine, theirs = answers
+
+    as_expert = api_client(expert).get(items_api(consultation, item)).json()["submissions"]
+    as_observer = api_client(observer).get(items_api(consultation)).json()["results"][0]["submissions"]
+    consultation.share_input_with_experts = True
+    consultation.save()
+    shared = api_client(expert).get(items_api(consultation, item)).json()["submissions"]
+
+    assert as_expert == [mine.pk]
+    assert as_observer == []
+    assert shared == sorted([mine.pk, theirs.pk])

@@ -58,6 +58,14 @@ class OpenItemSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "import_marker", "created_at", "updated_at", "version"]
 
+    def to_representation(self, instance: OpenItem) -> dict:
+        data = super().to_representation(instance)
+        # Only the ids of input the reader may read (the view passes them; the evidence app decides).
+        readable = self.context.get("readable_input")
+        if readable is not None:
+            data["submissions"] = [pk for pk in data["submissions"] if pk in readable]
+        return data
+
     def get_url(self, obj: OpenItem) -> str:
         return absolute_url(self.context.get("request"), "open-item-detail", slug=obj.consultation.slug, pk=obj.pk)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
 from consultation import services
+from consultation.extensions import readable_input_ids
 from consultation.models import OpenItem
 
 from .. import serializers as s
@@ -20,10 +23,25 @@ ANSWERING = Prefetch(
     queryset=OpenItem._meta.get_field("answering_submissions").related_model.objects.only("pk").order_by("pk"),
 )
 
+
+class WithReadableInput:
+    """Passes the ids of the input the user may read to the serializer (one query, on first use)."""
+
+    @cached_property
+    def readable_input(self) -> set[int]:
+        return readable_input_ids(self.request.user, self.consultation)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not self.schema_only:
+            context["readable_input"] = self.readable_input
+        return context
+
+
 # --- Open items -------------------------------------------------------------------------------------------
 
 
-class OpenItemList(InConsultation, generics.ListAPIView):
+class OpenItemList(WithReadableInput, InConsultation, generics.ListAPIView):
     """The draft's open items, filterable by status; the secretariat adds new ones."""
 
     serializer_class = s.OpenItemSerializer
@@ -54,7 +72,7 @@ class OpenItemList(InConsultation, generics.ListAPIView):
         return with_etag(Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED), item.etag)
 
 
-class OpenItemDetail(InConsultation):
+class OpenItemDetail(WithReadableInput, InConsultation):
     serializer_class = s.OpenItemSerializer
     change_permission = "consultation.change_open_items"
 
