@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connections
 from django.test import Client
@@ -32,6 +34,7 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (make chromium)"),
 ]
 
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 TOKEN = "journey-token-0123456789abcdefghijklmnop"
 PASSWORD = "a long passphrase for the journey"
 
@@ -92,6 +95,7 @@ def test_an_invited_expert_submits_input_with_a_file_and_reads_the_secretariats_
     study = tmp_path / "Field study.pdf"
     study.write_bytes(PDF_BYTES)
     mail.outbox.clear()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     slug = consultation.slug
 
@@ -120,6 +124,7 @@ def test_an_invited_expert_submits_input_with_a_file_and_reads_the_secretariats_
 
     expert.get_by_label("1a All detection on device").check()
     expert.get_by_label("Attach files").set_input_files(str(study))
+    expert.screenshot(path=str(SCREENSHOTS / "submission_form.png"), full_page=True)
     expert.get_by_role("button", name="Submit", exact=True).click()
 
     # The receipt, on screen and by email.
@@ -127,6 +132,7 @@ def test_an_invited_expert_submits_input_with_a_file_and_reads_the_secretariats_
     submission = _query(lambda: Submission.objects.get())
     sha256 = _query(lambda: submission.versions.get().sha256)
     expect(expert.locator("#receipt-sha256")).to_have_text(sha256)
+    expert.screenshot(path=str(SCREENSHOTS / "receipt.png"), full_page=True)
     assert _query(lambda: (list(submission.solutions.values_list("code", flat=True)), submission.open_items.count()))
     assert _query(lambda: submission.attachments.get().name) == "Field study.pdf"
     _wait_for_mail(1)
@@ -145,7 +151,9 @@ def test_an_invited_expert_submits_input_with_a_file_and_reads_the_secretariats_
     response_panel = expert.locator(".response-panel")
     expect(response_panel).to_contain_text("Incorporated")
     expect(response_panel).to_contain_text("Taken into the recommendations, section 5.")
+    expert.screenshot(path=str(SCREENSHOTS / "submission_detail.png"), full_page=True)
     expert.goto(live_server.url + reverse("evidence:portal", args=[slug]))
     expect(expert.get_by_role("cell", name="Taken into the recommendations, section 5.")).to_be_visible()
+    expert.screenshot(path=str(SCREENSHOTS / "portal.png"), full_page=True)
 
     assert problems == []
