@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from consultation.models import Invitation, InvitationStatus, Membership, Profile, Role
@@ -37,7 +38,8 @@ class MemberSerializer(serializers.ModelSerializer):
         profile = self._profile(obj)
         return (profile.name if profile else "") or user_label(obj.user)
 
-    def get_profile(self, obj: Membership) -> ProfileSummarySerializer(allow_null=True):  # type: ignore[valid-type]
+    @extend_schema_field(ProfileSummarySerializer(allow_null=True))
+    def get_profile(self, obj: Membership) -> dict | None:
         profile = self._profile(obj)
         return ProfileSummarySerializer(profile).data if profile else None
 
