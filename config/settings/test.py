@@ -26,3 +26,15 @@ CELERY_TASK_DEFAULT_QUEUE = "tests-" + os.environ.get("PYTEST_XDIST_WORKER", "ma
 # Serve static files straight from the finders (the browser tests load the real CSS and JS).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Every test client and the live server's browser sign in from 127.0.0.1, in one cache per process: allauth's
+# limits per address would add up across unrelated tests. tests/consultation/pages/test_sign_in.py checks the
+# refusal after failed attempts with rates of its own.
+ACCOUNT_RATE_LIMITS = {
+    **ACCOUNT_RATE_LIMITS,  # noqa: F405
+    "login": "100000/m/ip",
+    "login_failed": "100000/m/ip,100/5m/key",
+    "signup": "100000/m/ip",
+    "reset_password": "100000/m/ip,100/m/key",
+    "reset_password_from_key": "100000/m/ip",
+}
