@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from consultation.models import Assessment, Consultation, Round, RoundAnswer, RoundStatus, Solution
+from consultation.models import (
+    Assessment,
+    AssessmentRevision,
+    Consultation,
+    Round,
+    RoundAnswer,
+    RoundStatus,
+    Solution,
+)
 
 
 def candidate_submissions(solution: Solution) -> list:
@@ -71,3 +79,13 @@ def _figures_function(consultation: Consultation):
         return None
     rule = ConsensusRule.of(consultation)
     return lambda values: figures(values, rule)
+
+
+def visible_submission_ids(user, consultation: Consultation) -> frozenset[int]:
+    """Ids of the submissions of ``consultation`` that ``user`` may read, by the evidence app's own rule.
+
+    The rule (``SubmissionQuerySet.visible_to``) is reached through the revisions' M2M, not imported, so it is
+    written once; pages and the API show a cited submission's title only to those who may read it. One query.
+    """
+    submission = AssessmentRevision.evidence.field.related_model
+    return frozenset(submission._default_manager.visible_to(user, consultation).values_list("pk", flat=True))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from consultation.adoption import visible_submission_ids
 from consultation.charts import ChartPoint, star_history_svg
 from consultation.models import Assessment, AssessmentRevision, Consultation, Criterion, Solution
 
@@ -65,6 +66,7 @@ def cell_history_page(request: HttpRequest, consultation: Consultation, code: st
         "criterion": criterion,
         "assessment": assessment,
         "rows": rows,
+        "visible_submissions": visible_submission_ids(request.user, consultation),
         "chart": mark_safe(chart),  # noqa: S308 - built by charts.star_history_svg, which escapes every text
     }
     return render_page(request, consultation, "consultation/cell_history.html", context, active="matrix")

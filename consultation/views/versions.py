@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
+from consultation.adoption import visible_submission_ids
 from consultation.diffs import diff
 from consultation.exceptions import ConsultationError
 from consultation.forms.versions import CompareForm, VersionPublishForm
@@ -129,5 +130,10 @@ def compare_page(request: HttpRequest, consultation: Consultation) -> HttpRespon
         .order_by("-published_at", "-id")
         .values_list("label", flat=True)
     )
-    context = {"form": form, "result": result, "labels": labels}
+    context = {
+        "form": form,
+        "result": result,
+        "labels": labels,
+        "visible_submissions": visible_submission_ids(request.user, consultation) if result else frozenset(),
+    }
     return render_page(request, consultation, "consultation/compare.html", context, active="versions", status=status)

@@ -132,9 +132,20 @@ class RatingChangeSerializer(serializers.Serializer):
         return data
 
 
+def visible_title(context: dict, submission_id: int, title: str) -> str | None:
+    """A cited submission's title, or None for a reader who may not read that input (``visible_submissions``)."""
+    visible = context.get("visible_submissions")
+    return title if visible is None or submission_id in visible else None
+
+
 class EvidenceSerializer(serializers.Serializer):
+    """A submission a change rests on; its title only for readers who may read that input."""
+
     id = serializers.IntegerField(source="pk")
-    title = serializers.CharField()
+    title = serializers.SerializerMethodField()
+
+    def get_title(self, obj) -> str | None:
+        return visible_title(self.context, obj.pk, obj.title)
 
 
 class RevisionSerializer(serializers.ModelSerializer):

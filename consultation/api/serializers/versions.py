@@ -8,6 +8,7 @@ from rest_framework import serializers
 from consultation.models import DraftVersion
 
 from .base import UserLabelField, absolute_url
+from .ratings import visible_title
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -59,7 +60,10 @@ class CellValueSerializer(serializers.Serializer):
 
 class EvidenceLinkSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
+    title = serializers.SerializerMethodField(help_text="null for input you may not read.")
+
+    def get_title(self, obj) -> str | None:
+        return visible_title(self.context, obj.id, obj.title)
 
 
 class StepSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from consultation import services
+from consultation.adoption import visible_submission_ids
 from consultation.matrix import Cell, build_matrix
 from consultation.models import (
     Assessment,
@@ -133,6 +134,12 @@ class RatingHistory(InConsultation, generics.ListAPIView):
 
     serializer_class = s.RevisionSerializer
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not self.schema_only:
+            context["visible_submissions"] = visible_submission_ids(self.request.user, self.consultation)
+        return context
+
     def get_queryset(self):
         if self.schema_only:
             return AssessmentRevision.objects.none()
@@ -183,7 +190,10 @@ class ClassificationDetail(InConsultation):
             "changed_by": s.user_label(classification.changed_by) if classification else "",
             "history": history,
         }
-        return with_etag(Response(s.ClassificationSerializer(data).data), self.etag(solution, classification))
+        context = {"visible_submissions": visible_submission_ids(self.request.user, self.consultation)}
+        return with_etag(
+            Response(s.ClassificationSerializer(data, context=context).data), self.etag(solution, classification)
+        )
 
     @extend_schema(responses={200: s.ClassificationSerializer, **ERRORS})
     def get(self, request, slug, code):

@@ -8,6 +8,7 @@ from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from consultation.adoption import visible_submission_ids
 from consultation.diffs import diff
 from consultation.models import DraftVersion
 from consultation.services.versions import version_publish
@@ -99,4 +100,5 @@ class VersionDiff(InConsultation):
                 "criteria": [c.key for c in result.retired_criteria],
             },
         }
-        return Response(DiffSerializer(data).data)
+        context = {"visible_submissions": visible_submission_ids(request.user, self.consultation)}
+        return Response(DiffSerializer(data, context=context).data)

@@ -116,6 +116,15 @@ def test_the_diff_against_the_version_before_by_default(history, as_role):
     ]
 
 
+def test_cited_input_is_named_only_to_those_who_may_read_it(history, as_role):
+    observer = as_role("observer").get(diff_url(history.consultation, "v2 after round 1")).json()
+    history_url = f"{API}/consultations/{history.consultation.slug}/ratings/1a/eff/history/"
+
+    assert observer["cells"][0]["revisions"][0]["evidence"] == [{"id": history.evidence["A"].pk, "title": None}]
+    assert as_role("observer").get(history_url).json()["results"][1]["evidence"][0]["title"] is None
+    assert as_role("secretariat").get(history_url).json()["results"][1]["evidence"][0]["title"] == "Field test results"
+
+
 def test_the_diff_against_a_date_or_now(history, as_role):
     client = as_role("observer")
     now = client.get(diff_url(history.consultation, "v2 after round 1"), {"against": "now"}).json()

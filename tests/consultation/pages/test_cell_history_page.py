@@ -21,8 +21,8 @@ def url(consultation, code="1a", key="eff") -> str:
     return reverse("consultation:cell_history", args=[consultation.slug, code, key])
 
 
-def test_every_revision_is_listed_oldest_first_with_its_basis(client_for, history, observer):
-    html = client_for(observer).get(url(history.consultation)).content.decode()
+def test_every_revision_is_listed_oldest_first_with_its_basis(client_for, history, secretariat):
+    html = client_for(secretariat).get(url(history.consultation)).content.decode()
 
     rows = re.findall(r'<tr id="revision-(\d+)">(.*?)</tr>', html, re.S)
     assert [n for n, _ in rows] == ["1", "2", "3"]
@@ -32,6 +32,18 @@ def test_every_revision_is_listed_oldest_first_with_its_basis(client_for, histor
     assert f"#{history.evidence['A'].pk} Field test results" in second
     assert "▲</span> up" in second and "▲</span> up" in third
     assert "New study" in third and "5 of 5 stars" in third
+
+
+def test_cited_input_is_named_only_to_those_who_may_read_it(client_for, history, observer):
+    pk = history.evidence["A"].pk
+    hidden = client_for(observer).get(url(history.consultation)).content.decode()
+
+    assert f"#{pk} (input not shared with you)" in hidden and "Field test results" not in hidden
+
+    history.consultation.observers_see_input = True
+    history.consultation.save()
+    shown = client_for(observer).get(url(history.consultation)).content.decode()
+    assert f'href="/c/{history.consultation.slug}/submissions/{pk}/">#{pk} Field test results</a>' in shown
 
 
 def test_the_chart_is_inline_svg_with_a_title_and_a_point_per_revision(client_for, history, expert):
