@@ -72,7 +72,7 @@ def star_history_svg(
             return left + (plot_w if until and points and when > start else 0)
         return left + plot_w * (when - start).total_seconds() / span
 
-    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    title_id, desc_id = escape(f"{id_prefix}-title"), escape(f"{id_prefix}-desc")
     if not description:
         description = (
             "; ".join(f"{p.label or 'Revision'} on {_date_text(p.when)}: {_stars_text(p.stars)}" for p in points)
