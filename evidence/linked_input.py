@@ -29,16 +29,9 @@ def author_label(submission: Submission, *, viewer, role: str | None, pseudonyms
 
 
 def display_name(user) -> str:
-    profile = getattr(user, "profile", None) if _has_profile(user) else None
-    return (profile.name if profile else "") or user.get_full_name() or user.get_username()
-
-
-def _has_profile(user) -> bool:
-    try:
-        user.profile  # noqa: B018 - reading it is the test
-    except Exception:  # RelatedObjectDoesNotExist: a user without a profile yet
-        return False
-    return True
+    """Profile name, else full name, else username (``user.profile`` raises an AttributeError when missing)."""
+    profile = getattr(user, "profile", None)
+    return (profile.name if profile is not None else "") or user.get_full_name() or user.get_username()
 
 
 def pseudonyms_of(consultation: Consultation) -> dict[int, int]:

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultation.models import Consultation, Membership, Role, Status
+from evidence.linked_input import display_name as _display_name
 from evidence.models import SentNotification, Submission, SubmissionStatus
 
 
@@ -55,11 +56,6 @@ def send_once(*, key: str, kind: str, recipient: str, subject: str, body: str) -
         # Another worker claimed the same key at the same moment and sent it.
         return False
     return True
-
-
-def _display_name(user) -> str:
-    profile = getattr(user, "profile", None)
-    return (profile.name if profile and profile.name else "") or user.get_full_name() or user.get_username()
 
 
 # Status change -----------------------------------------------------------------------------------------
@@ -182,6 +178,8 @@ def digest_for(consultation: Consultation, *, since: datetime, until: datetime) 
         .select_related("author", "author__profile")
         .order_by("submitted_at", "pk")
     )
+    for submission in digest.new_submissions:
+        submission.author_name = _display_name(submission.author)
     event_model = apps.get_model("evidence", "SubmissionEvent")
     touched = event_model.objects.filter(
         pgh_obj__consultation=consultation, pgh_created_at__gte=since, pgh_created_at__lt=until

@@ -176,7 +176,7 @@ def test_the_digest_lists_the_days_new_submissions_and_status_changes_once_per_d
     assert "1 new submission(s), 1 status change(s)" in mail.outbox[0].subject
     assert body.startswith("LIMITE — ")
     new_part, changes_part = body.split("Status changes:")
-    assert "Fresh input" in new_part and "Last week's input" not in new_part
+    assert '"Fresh input" by Olga Other' in new_part and "Last week's input" not in new_part
     assert "“Last week's input”" not in changes_part and '"Last week\'s input": New → Accepted' in changes_part
 
 
