@@ -98,7 +98,7 @@ def triage_response(
     context = {
         "submission": submission,
         "author_name": display_name(submission.author),
-        "profile": getattr(submission.author, "profile", None) if _has_profile(submission.author) else None,
+        "profile": getattr(submission.author, "profile", None),  # None for a user without a profile yet
         "triage_form": triage_form,
         "note_form": note_form or NoteForm(auto_id=NOTE_ID),
         "tags_form": tags_form,
@@ -112,14 +112,6 @@ def triage_response(
     }
     template = "evidence/_triage_partial.html" if partial else "evidence/triage.html"
     return render_page(request, consultation, template, context, active="inbox", status=status)
-
-
-def _has_profile(user) -> bool:
-    try:
-        user.profile  # noqa: B018
-    except Exception:
-        return False
-    return True
 
 
 def _is_htmx(request: HttpRequest) -> bool:
