@@ -9,7 +9,7 @@ and the version it came from when there is one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -85,8 +85,10 @@ def resolve_point(consultation: Consultation, value: str) -> ViewPoint:
     if value.lower() == NOW:
         return ViewPoint(timezone.now(), name=NOW)
     try:
-        return ViewPoint(parse_as_of(value))
-    except ValueError:
+        when = parse_as_of(value)
+        when.astimezone(UTC)  # the database compares in UTC: refuse times that cannot be expressed there
+        return ViewPoint(when)
+    except (ValueError, OverflowError):
         raise UnknownPoint(
             f'"{value}" is neither a version of this consultation nor a date (2024-05-08) '
             "or a date and time (2024-05-08T14:30)."
