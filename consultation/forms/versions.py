@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django import forms
 from django.conf import settings
@@ -87,6 +87,10 @@ class VersionPublishForm(forms.Form):
         when = self.cleaned_data["published_at"]
         if when and when > timezone.now():
             raise forms.ValidationError("A version cannot be published in the future.")
+        try:
+            when and when.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError("This time is out of range.") from None
         return when
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -54,6 +54,10 @@ def version_publish(
     published_at = published_at or now
     if published_at > now:
         raise ValidationError({"published_at": ["A version cannot be published in the future."]})
+    try:
+        published_at.astimezone(UTC)  # stored in UTC: a time that cannot be expressed there could not be read back
+    except OverflowError:
+        raise ValidationError({"published_at": ["This time is out of range."]}) from None
     # Locked so that two people publishing the same label at once get the message, not a database error.
     Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
     if DraftVersion.objects.filter(consultation=consultation, label=label).exists():
