@@ -214,3 +214,6 @@ class ClassificationChangeSerializer(serializers.Serializer):
 
 class ConsistencyQuerySerializer(serializers.Serializer):
     as_of = AsOfField(required=False, help_text="Check the matrix as it stood then.")
+    version = serializers.CharField(
+        required=False, max_length=100, help_text="Check the matrix of this named version. Wins over as_of."
+    )

@@ -32,10 +32,22 @@ def evidence_prefetch() -> Prefetch:
     return Prefetch("evidence", queryset=submission._default_manager.order_by("pk").only("pk", "title"))
 
 
+class AtMoment:
+    """Reads ``?version=`` (a named version's label; an unknown one is a 400) or ``?as_of=``."""
+
+    def moment(self, query: dict):
+        if query.get("version"):
+            try:
+                return resolve_version(self.consultation, query["version"]).when
+            except UnknownPoint as error:
+                raise ValidationError({"version": [str(error)]}) from None
+        return query.get("as_of")
+
+
 # --- Ratings ----------------------------------------------------------------------------------------------
 
 
-class RatingList(InConsultation):
+class RatingList(AtMoment, InConsultation):
     """The matrix: one item per solution and criterion, now or as it stood at ``as_of`` or at a named ``version``.
 
     Read in a constant number of queries whatever the size of the matrix.
@@ -50,13 +62,7 @@ class RatingList(InConsultation):
     @extend_schema(parameters=[s.MatrixQuerySerializer], responses={200: s.RatingCellSerializer(many=True), **ERRORS})
     def get(self, request, slug):
         query = self.query(s.MatrixQuerySerializer)
-        when = query.get("as_of")
-        if query.get("version"):
-            try:
-                when = resolve_version(self.consultation, query["version"]).when
-            except UnknownPoint as error:
-                raise ValidationError({"version": [str(error)]}) from None
-        matrix = build_matrix(self.consultation, when)
+        matrix = build_matrix(self.consultation, self.moment(query))
         cells = s.matrix_cells(request, matrix, solution=query.get("solution"), criterion=query.get("criterion"))
         return self.paginated(cells)
 
@@ -218,8 +224,8 @@ class ClassificationDetail(InConsultation):
         return self.render(*self.current())
 
 
-class ConsistencyList(InConsultation):
-    """The cells whose text level and stars disagree (now, or as they stood at ``as_of``)."""
+class ConsistencyList(AtMoment, InConsultation):
+    """The cells whose text level and stars disagree (now, or as they stood at ``as_of`` or a ``version``)."""
 
     serializer_class = s.RatingCellSerializer
 
@@ -230,7 +236,7 @@ class ConsistencyList(InConsultation):
         parameters=[s.ConsistencyQuerySerializer], responses={200: s.RatingCellSerializer(many=True), **ERRORS}
     )
     def get(self, request, slug):
-        matrix = build_matrix(self.consultation, self.query(s.ConsistencyQuerySerializer).get("as_of"))
+        matrix = build_matrix(self.consultation, self.moment(self.query(s.ConsistencyQuerySerializer)))
         cells = [
             s.cell_data(request, self.consultation, solution, criterion, cell)
             for solution, criterion, cell in matrix.disagreements

@@ -191,3 +191,19 @@ def test_the_diff_endpoint_takes_the_same_queries_for_a_small_and_a_larger_matri
 
 def test_the_version_list_takes_the_same_queries_for_few_and_many_versions():
     assert _queries(versions_url, 1, 0) == _queries(versions_url, 30, 0)
+
+
+def test_the_consistency_check_of_a_version(history, as_role):
+    url = f"{API}/consultations/{history.consultation.slug}/consistency/"
+    client = as_role("expert")
+
+    # At v2, 1a's effectiveness says Medium-high with four stars (agrees); now it says High with five (agrees too),
+    # so the check differs only once the mapping changes: map Medium-high to five stars.
+    history.consultation.consistency_mapping = {"medium-high": 5}
+    history.consultation.save()
+    at_v2 = client.get(url, {"version": "v2 after round 1"}).json()["results"]
+    now = client.get(url).json()["results"]
+
+    assert [(r["solution"], r["criterion"], r["stars"]) for r in at_v2] == [("1a", "eff", 4)]
+    assert now == []
+    assert client.get(url, {"version": "v9"}).status_code == 400
