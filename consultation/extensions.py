@@ -53,7 +53,7 @@ class InputProvider(Protocol):
         self, user, consultation: Consultation, *, solution: Solution | None = None, criterion: Criterion | None = None
     ) -> list[LinkedInput]: ...
 
-    def input_counts(self, user, consultation: Consultation) -> InputCounts: ...
+    def input_counts(self, user, consultation: Consultation, *, until: datetime | None = None) -> InputCounts: ...
 
     def readable_input_ids(self, user, consultation: Consultation) -> set[int]: ...
 
@@ -77,11 +77,16 @@ def linked_input(
     return found
 
 
-def input_counts(user, consultation: Consultation) -> InputCounts:
-    """Counts of the input ``user`` may read, per solution, criterion and cell."""
+def input_counts(user, consultation: Consultation, *, until: datetime | None = None) -> InputCounts:
+    """Counts of the input ``user`` may read, per solution, criterion and cell.
+
+    With ``until`` (a matrix shown as of a version or a date) only the input
+    submitted by then, and not withdrawn by then, counts: the counts as they
+    stood at that moment beside the ratings of that moment.
+    """
     total = InputCounts()
     for provider in _providers:
-        counts = provider.input_counts(user, consultation)
+        counts = provider.input_counts(user, consultation, until=until)
         for mine, theirs in (
             (total.by_solution, counts.by_solution),
             (total.by_criterion, counts.by_criterion),

@@ -9,6 +9,8 @@ the author, as "Expert N" for everyone else.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Q
 from django.urls import reverse
 
@@ -87,14 +89,23 @@ class EvidenceInputProvider:
     def readable_input_ids(self, user, consultation: Consultation) -> set[int]:
         return set(self._visible(user, consultation).values_list("pk", flat=True))
 
-    def input_counts(self, user, consultation: Consultation) -> InputCounts:
+    def input_counts(self, user, consultation: Consultation, *, until: datetime | None = None) -> InputCounts:
         """Three queries whatever the size: the solution links, the criterion links and the proposed ratings.
 
         A submission counts for a cell when it links both the cell's solution and
         its criterion, or proposes a rating for the cell; for a row or column when
-        it links the solution or criterion or proposes a rating in it.
+        it links the solution or criterion or proposes a rating in it. With
+        ``until``, only what was submitted by then and not yet withdrawn counts
+        (its links are today's: a later version of it may have changed them).
         """
-        visible = self._visible(user, consultation).filter(withdrawn_at__isnull=True).values("pk")
+        visible = self._visible(user, consultation)
+        if until is None:
+            visible = visible.filter(withdrawn_at__isnull=True)
+        else:
+            visible = visible.filter(submitted_at__lte=until).filter(
+                Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=until)
+            )
+        visible = visible.values("pk")
         linked_solutions: dict[int, set[int]] = {}
         for submission_id, solution_id in Submission.solutions.through.objects.filter(
             submission__in=visible

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from consultation.adoption import visible_submission_ids
 from consultation.charts import ChartPoint, star_history_svg
+from consultation.forms.versions import ViewPointForm
 from consultation.models import Assessment, AssessmentRevision, Consultation, Criterion, Solution
 
 from .common import consultation_page, render_page
@@ -30,7 +31,11 @@ def cell_chart(solution: Solution, criterion: Criterion, revisions: list[Assessm
 @consultation_page()
 @require_safe
 def cell_history_page(request: HttpRequest, consultation: Consultation, code: str, key: str) -> HttpResponse:
-    """Every revision of the cell, oldest first, in a constant number of queries however long its history."""
+    """Every revision of the cell, oldest first, in a constant number of queries however long its history.
+
+    With ``?version=``/``?as_of=`` (the links from a past matrix or solution page
+    carry it) the revision in force at that moment is marked, and the later ones.
+    """
     solution = get_object_or_404(
         Solution.objects.select_related("group", "section"), consultation=consultation, code=code
     )
@@ -49,6 +54,13 @@ def cell_history_page(request: HttpRequest, consultation: Consultation, code: st
         if assessment
         else []
     )
+    # Reached from the matrix or a solution page shown as of a version or a date: that moment is marked in the list.
+    # The form (and its one query for the versions) is only made when such a moment is asked for.
+    form = ViewPointForm(request.GET, consultation=consultation) if {"version", "as_of"} & set(request.GET) else None
+    point = form.point() if form is not None else None
+    current_at_point = None
+    if point is not None:
+        current_at_point = next((r.number for r in reversed(revisions) if r.created_at <= point.when), None)
     previous = None
     rows = []
     for revision in revisions:
@@ -58,7 +70,15 @@ def cell_history_page(request: HttpRequest, consultation: Consultation, code: st
                 direction = "changed"
             else:
                 direction = "up" if revision.stars > previous.stars else "down"
-        rows.append({"revision": revision, "direction": direction, "previous": previous})
+        rows.append(
+            {
+                "revision": revision,
+                "direction": direction,
+                "previous": previous,
+                "at_point": point is not None and revision.number == current_at_point,
+                "after_point": point is not None and revision.created_at > point.when,
+            }
+        )
         previous = revision
     chart = cell_chart(solution, criterion, revisions, until=timezone.now()) if revisions else ""
     context = {
@@ -66,6 +86,9 @@ def cell_history_page(request: HttpRequest, consultation: Consultation, code: st
         "criterion": criterion,
         "assessment": assessment,
         "rows": rows,
+        "point": point,
+        "point_query": point.page_query if point else "",
+        "current_at_point": current_at_point,
         "visible_submissions": visible_submission_ids(request.user, consultation),
         "chart": mark_safe(chart),  # noqa: S308 - built by charts.star_history_svg, which escapes every text
     }

@@ -56,7 +56,8 @@ def matrix_page(request: HttpRequest, consultation: Consultation) -> HttpRespons
         "matrix": matrix,
         "groups": _grouped_rows(matrix),
         "disagreements": matrix.disagreements,
-        # Input per row, column and cell, as the reader may see it (three queries whatever the size).
-        "input_counts": input_counts(request.user, consultation),
+        # Input per row, column and cell, as the reader may see it (three queries whatever the size), counted up to
+        # the moment shown, so that an earlier version is not shown beside input that came after it.
+        "input_counts": input_counts(request.user, consultation, until=point.when if point else None),
     }
     return render_page(request, consultation, "consultation/matrix.html", context, active="matrix")

@@ -138,6 +138,8 @@ def _version_urls(consultation, secretariat) -> dict[str, str]:
         "matrix at a version": reverse("consultation:matrix", args=[slug]) + "?version=v1+as+circulated",
         "solution at a date": reverse("consultation:solution", args=[slug, "1a"]) + "?as_of=2024-02-01",
         "cell history": reverse("consultation:cell_history", args=[slug, "1a", "effectiveness"]),
+        "cell history at a date": reverse("consultation:cell_history", args=[slug, "1a", "effectiveness"])
+        + "?as_of=2024-02-01",
         "consistency": reverse("consultation:consistency", args=[slug]),
     }
 
