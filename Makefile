@@ -42,6 +42,7 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_demo_input
+	$(PY) manage.py load_demo_rounds
 
 run: demo
 	@echo "Starting the Celery worker (with beat) and the web server on http://127.0.0.1:8000 (Ctrl-C stops both)"
