@@ -91,6 +91,12 @@ class Command(BaseCommand):
             raise CommandError("No demo consultation: run load_demo first.")
         secretariat = self._member(consultation, "secretariat", Role.SECRETARIAT)
         experts = [self._member(consultation, username, Role.EXPERT) for username in ("expert", "expert2")]
+        if not self._adopted_already(consultation) and self._submission(consultation) is None:
+            # Not an error: `make run` goes on and serves the demo without its rating history.
+            self.stdout.write(
+                f"No submitted demo input on {ADOPTED_CELL[0]}: run load_demo_input first. Nothing added."
+            )
+            return
         with transaction.atomic():
             self._v1(consultation, secretariat)
             first = self._round_1(consultation, secretariat, experts)
@@ -103,6 +109,21 @@ class Command(BaseCommand):
         if user is None or not consultation.memberships.filter(user=user, role=role).exists():
             raise CommandError(f"The demo account {username} is not a {role} of '{DEMO_SLUG}': run load_demo first.")
         return user
+
+    def _cell(self, consultation: Consultation) -> Assessment:
+        code, key = ADOPTED_CELL
+        return Assessment.objects.select_related("solution", "criterion").get(
+            consultation=consultation, solution__code=code, criterion__key=key
+        )
+
+    def _adopted_already(self, consultation: Consultation) -> bool:
+        return AssessmentRevision.objects.filter(
+            assessment=self._cell(consultation), round__consultation=consultation, round__number=1
+        ).exists()
+
+    def _submission(self, consultation: Consultation):
+        """The submitted demo input on the adopted cell's solution that the change rests on (the oldest)."""
+        return next(iter(candidate_submissions(self._cell(consultation).solution)), None)
 
     def _v1(self, consultation: Consultation, user) -> None:
         if DraftVersion.objects.filter(consultation=consultation, label=V1_LABEL).exists():
@@ -154,17 +175,13 @@ class Command(BaseCommand):
 
     def _adopt(self, consultation: Consultation, user, first: Round) -> None:
         code, key = ADOPTED_CELL
-        cell = Assessment.objects.select_related("solution", "criterion").get(
-            consultation=consultation, solution__code=code, criterion__key=key
-        )
+        cell = self._cell(consultation)
         if AssessmentRevision.objects.filter(assessment=cell, round=first).exists():
             self._say(f"{code} × {key} was adopted from round 1 already.")
             return
         if first.status != RoundStatus.CLOSED:
             raise CommandError("Round 1 of the demo is still open; close it before adopting a rating from it.")
-        submission = next(iter(candidate_submissions(cell.solution)), None)
-        if submission is None:
-            raise CommandError(f"No submitted demo input on {code}: run load_demo_input first.")
+        submission = self._submission(consultation)
         stars = [a.stars for a in first.answers.filter(assessment=cell, cannot_judge=False)]
         median = median_low(stars) if stars else cell.stars  # a whole number of stars, as a cell holds
         rating_change(
