@@ -195,7 +195,7 @@ class Command(BaseCommand):
             evidence=[submission.pk],
             round_number=first.number,
         )
-        self._say(f"Adopted {code} × {key} at {median} stars from round 1.")
+        self._say(f"Adopted {code} × {key} at {median} star{'' if median == 1 else 's'} from round 1.")
 
     def _v2(self, consultation: Consultation, user) -> None:
         if DraftVersion.objects.filter(consultation=consultation, label=V2_LABEL).exists():
