@@ -221,6 +221,31 @@ class ConsultationChangeForm(ConsultationDetailsForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    # Who reads the experts' input, and when the reminders go out (issue 3): changed on this page like the
+    # details above, so that sharing is the secretariat's decision rather than an administrator's.
+    SHARING = ("share_input_with_experts", "observers_see_input", "reminder_days_before")
+    CHANGEABLE = ConsultationDetailsForm.CHANGEABLE + SHARING
+
+    share_input_with_experts = forms.BooleanField(
+        label="Experts read each other's input",
+        required=False,
+        help_text="Every expert then reads the others' submitted input, pseudonymised (Expert 1, Expert 2 …); "
+        "files, earlier versions and the secretariat's responses stay with their author.",
+    )
+    observers_see_input = forms.BooleanField(
+        label="Observers read the experts' input",
+        required=False,
+        help_text="Observers then read the submitted input, pseudonymised; never internal notes.",
+    )
+    reminder_days_before = forms.IntegerField(
+        label="Reminder (days before the closing date)",
+        min_value=0,
+        max_value=90,
+        help_text="Experts who have not submitted are reminded this many days before the closing date; 0 sends "
+        "no reminder.",
+        error_messages={"required": "Give a number of days (0 for no reminder)."},
+    )
+
     def _same_minute_as_before(self, name: str) -> datetime | None:
         # The picker shows minutes only: a time set to the second elsewhere (the API) and sent back
         # untouched keeps its seconds instead of counting as a change.

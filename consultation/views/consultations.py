@@ -64,6 +64,8 @@ def _display(name: str, value) -> str:
         return formats.date_format(timezone.localtime(value), "j F Y, H:i")
     if name == "status":
         return Status(value).label
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     return str(value)
 
 

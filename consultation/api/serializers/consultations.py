@@ -47,11 +47,16 @@ class ConsultationSerializer(serializers.ModelSerializer):
             # The consensus rule of rating rounds (see consultation/consensus.py).
             "consensus_min_share",
             "consensus_max_iqr",
+            # Who reads the experts' input and when reminders go out (as on the edit page).
+            "share_input_with_experts",
+            "observers_see_input",
+            "reminder_days_before",
         ]
         read_only_fields = ["version", "created_at", "updated_at"]
         extra_kwargs = {
             "consensus_min_share": {"min_value": 1, "max_value": 100},
             "consensus_max_iqr": {"min_value": 0, "max_value": 4, "coerce_to_string": False},
+            "reminder_days_before": {"min_value": 0, "max_value": 90},
         }
 
     def get_role(self, obj: Consultation) -> str | None:

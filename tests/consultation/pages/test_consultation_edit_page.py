@@ -29,7 +29,12 @@ def _input(consultation, **overrides) -> dict:
         "opens_at": "",
         "closes_at": "",
         "version": consultation.version,
+        "reminder_days_before": consultation.reminder_days_before,
     }
+    # A browser sends a ticked box only.
+    data.update(
+        {name: "on" for name in ("share_input_with_experts", "observers_see_input") if getattr(consultation, name)}
+    )
     return {**data, **overrides}
 
 
