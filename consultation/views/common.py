@@ -7,7 +7,7 @@ from functools import wraps
 
 import rules
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -69,6 +69,14 @@ def frozen_message(consultation: Consultation) -> str:
         f"The consultation is {consultation.get_status_display().lower()}: it can be read but not changed, "
         "so nothing was saved. The secretariat can reopen it first (by changing its status)."
     )
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on ``form``: each message on its field, or above the form when the field
+    is not one of the form's (or the error names no field), so that no refusal is lost or ends in a 500."""
+    errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, messages in errors.items():
+        form.add_error(field if field in form.fields else None, messages)
 
 
 def focus_first_error(form) -> None:

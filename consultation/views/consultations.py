@@ -21,7 +21,7 @@ from consultation.models import Consultation, Status
 from consultation.rules import accepts_changes
 from consultation.services import consultation_create, consultation_update
 
-from .common import consultation_page, focus_first_error, frozen_message, render_page
+from .common import add_service_errors, consultation_page, focus_first_error, frozen_message, render_page
 
 STAFF_ONLY = "Only staff can create a consultation."
 
@@ -86,12 +86,6 @@ def _initial(consultation: Consultation) -> dict:
     }
 
 
-def _add_validation_error(form: ConsultationChangeForm, error: ValidationError) -> None:
-    errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for field, field_errors in errors.items():
-        form.add_error(field if field in form.fields else None, field_errors)
-
-
 @consultation_page(permission="consultation.change_consultation")
 @require_http_methods(["GET", "HEAD", "POST"])
 def consultation_edit(request: HttpRequest, consultation: Consultation) -> HttpResponse:
@@ -129,7 +123,7 @@ def consultation_edit(request: HttpRequest, consultation: Consultation) -> HttpR
             form.add_error(None, error.message)
             status = 409
         except ValidationError as error:
-            _add_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             if updated.version == consultation.version:
                 messages.info(request, "Nothing changed.")

@@ -23,7 +23,7 @@ from consultation.services.members import (
     member_remove,
 )
 
-from .common import consultation_page, focus_first_error, render_page
+from .common import add_service_errors, consultation_page, focus_first_error, render_page
 
 MANAGE = "consultation.manage_members"
 # The newest invitations are listed; older ones stay in the database and the admin.
@@ -40,12 +40,6 @@ def _error_text(error: ValidationError | ConsultationError) -> str:
     if isinstance(error, ConsultationError):
         return error.message
     return " ".join(error.messages)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for field, field_errors in errors.items():
-        form.add_error(field if field in form.fields else None, field_errors)
 
 
 def _render_members(
@@ -100,7 +94,7 @@ def member_invite(request: HttpRequest, consultation: Consultation) -> HttpRespo
                 invited_by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             expires = formats.date_format(timezone.localtime(invitation.expires_at), "j F Y")
             messages.success(
@@ -127,7 +121,7 @@ def member_add_page(request: HttpRequest, consultation: Consultation) -> HttpRes
                 added_by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"{member_label(membership)} was added as {membership.get_role_display().lower()}."

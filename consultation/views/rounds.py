@@ -37,7 +37,7 @@ from consultation.rules import accepts_changes, can_view_round_results
 from consultation.services import consultation_update
 from consultation.services import rounds as services
 
-from .common import consultation_page, focus_first_error, frozen_message, render_page
+from .common import add_service_errors, consultation_page, focus_first_error, frozen_message, render_page
 
 MANAGE = "consultation.manage_rounds"
 ANSWER = "consultation.answer_round"
@@ -166,8 +166,7 @@ def round_new(request: HttpRequest, consultation: Consultation) -> HttpResponse:
                     cells=form.chosen_cells(),
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, error)
                 status = 400
             except ConsultationError as error:
                 form.add_error(None, error.message)
@@ -224,8 +223,7 @@ def round_page(request: HttpRequest, consultation: Consultation, n: int) -> Http
                 messages.error(request, "Unknown action: nothing was changed.")
                 return redirect("consultation:round", slug=consultation.slug, n=round.number)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                reschedule.add_error(field if field in reschedule.fields else None, errors)
+            add_service_errors(reschedule, error)
             status = 400
         except ConsultationError as error:
             problem = error.message  # shown above everything: the form it came from may no longer be shown

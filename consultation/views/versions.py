@@ -20,7 +20,14 @@ from consultation.rules import accepts_changes
 from consultation.services.versions import version_publish
 from consultation.versions import NOW, previous_version
 
-from .common import SECRETARIAT_ONLY, consultation_page, focus_first_error, frozen_message, render_page
+from .common import (
+    SECRETARIAT_ONLY,
+    add_service_errors,
+    consultation_page,
+    focus_first_error,
+    frozen_message,
+    render_page,
+)
 
 
 def compare_url(consultation: Consultation, from_value: str, to_value: str) -> str:
@@ -58,8 +65,7 @@ def versions_page(request: HttpRequest, consultation: Consultation) -> HttpRespo
                     published_at=form.cleaned_data["published_at"],
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, error)
                 status = 400
             except ConsultationError as error:
                 form.add_error(None, error.message)

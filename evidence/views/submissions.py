@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from consultation.exceptions import ConsultationError, StaleObjectError, StateConflictError
 from consultation.models import Consultation
-from consultation.views.common import consultation_page, render_page
+from consultation.views.common import add_service_errors, consultation_page, render_page
 from evidence.attachments import AttachmentRefused, check_upload
 from evidence.downloads import attachment_response
 from evidence.forms.submissions import (
@@ -112,17 +112,6 @@ def _content(form, ratings, references) -> dict:
     return content
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    fields = getattr(error, "error_dict", {})
-    for name, errors in fields.items():
-        target = name if name in form.fields else None
-        for message in errors:
-            form.add_error(target, message.message % (message.params or {}) if message.params else message.message)
-    if not fields:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def _save(request: HttpRequest, consultation: Consultation, submission: Submission | None) -> HttpResponse:
     """The form's POST: save the draft (and submit it), or save a submitted one's changes as a new version."""
     forms_ = form, ratings, references = _forms(request, consultation, submission, bound=True)
@@ -164,7 +153,7 @@ def _save(request: HttpRequest, consultation: Consultation, submission: Submissi
         form.add_error("attachments", error.message)
         return _form_page(request, consultation, submission, forms_, status=error.status)
     except ValidationError as error:
-        _apply_errors(form, error)
+        add_service_errors(form, error)
         return _form_page(request, consultation, submission, forms_, status=400)
     except StaleObjectError as error:
         return _form_page(request, consultation, submission, forms_, problem=error.message, status=412)
