@@ -21,7 +21,8 @@ from django.utils import timezone
 from consultation.exceptions import StateConflictError
 from consultation.models import Assessment, Consultation, Criterion, Round, RoundAnswer, RoundStatus, Solution
 from consultation.rounds import accepts_answers, answer_problems, previous_round, why_no_answers
-from consultation.rules import accepts_changes, is_expert, is_secretariat
+from consultation.rules import is_expert, is_secretariat
+from consultation.services import _refuse_if_frozen
 
 __all__ = [
     "AnswerInput",
@@ -32,14 +33,6 @@ __all__ = [
     "round_open",
     "round_update",
 ]
-
-
-def _refuse_if_frozen(consultation: Consultation) -> None:
-    if not accepts_changes(consultation):
-        raise StateConflictError(
-            f"The consultation is {consultation.get_status_display().lower()}: it can be read but not changed. "
-            "The secretariat can reopen it first."
-        )
 
 
 def _require_secretariat(user, consultation: Consultation) -> None:

@@ -26,21 +26,12 @@ from django.utils import timezone
 
 from consultation.exceptions import StaleObjectError, StateConflictError
 from consultation.models import Consultation, OpenItem, OpenItemStatus
-from consultation.rules import accepts_changes
-from consultation.services import open_item_update
+from consultation.services import _refuse_if_frozen, open_item_update
 from evidence.models import InternalNote, Submission, SubmissionStatus, Tag
 
 # What a withdrawn submission may still become (see the module docstring).
 WITHDRAWN_STATUSES = frozenset({SubmissionStatus.NOTED, SubmissionStatus.REJECTED})
 TAG_NAME_MAX = Tag._meta.get_field("name").max_length
-
-
-def _refuse_if_frozen(consultation: Consultation) -> None:
-    if not accepts_changes(consultation):
-        raise StateConflictError(
-            f"The consultation is {consultation.get_status_display().lower()}: it can be read but not changed. "
-            "The secretariat can reopen it first."
-        )
 
 
 def _check_version(current: int, expected: int | None, what: str) -> None:
