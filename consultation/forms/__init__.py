@@ -9,6 +9,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from consultation.consistency import CANONICAL_LEVELS
+from consultation.forms.fields import StoredDateTimeField
 from consultation.matrix import parse_as_of
 from consultation.models import ClassificationChoice, Consultation, OpenItemStatus, Status
 
@@ -161,13 +162,13 @@ class ConsultationDetailsForm(forms.Form):
         error_messages={"required": "Give the handling marking (e.g. LIMITE): every page and export shows it."},
     )
     status = forms.ChoiceField(label="Status", choices=Status.choices, initial=Status.DRAFT)
-    opens_at = forms.DateTimeField(
+    opens_at = StoredDateTimeField(
         label="Opens",
         required=False,
         widget=_datetime_local(),
         help_text=f"Date and time, {settings.TIME_ZONE} time. Optional.",
     )
-    closes_at = forms.DateTimeField(
+    closes_at = StoredDateTimeField(
         label="Closes",
         required=False,
         widget=_datetime_local(),

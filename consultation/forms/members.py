@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from consultation.forms.fields import StoredDateTimeField
 from consultation.models import Role
 
 ROLE_CHOICES = [("", "Choose…"), *Role.choices]
@@ -31,7 +32,7 @@ class MemberRoleForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    until = forms.DateTimeField(
+    until = StoredDateTimeField(
         label="May submit until",
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],

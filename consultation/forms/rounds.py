@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
+from consultation.forms.fields import StoredDateTimeField
 from consultation.models import Assessment, Consultation, Criterion, Solution
 from consultation.rounds import answer_problems
 
@@ -40,10 +41,10 @@ class RoundOpenForm(forms.Form):
     title = forms.CharField(
         label="Title", required=False, max_length=200, help_text="Optional, e.g. “After the first draft”."
     )
-    opens_at = forms.DateTimeField(
+    opens_at = StoredDateTimeField(
         label="Opens", widget=_datetime_local(), help_text=f"Date and time, {settings.TIME_ZONE} time."
     )
-    closes_at = forms.DateTimeField(
+    closes_at = StoredDateTimeField(
         label="Closes",
         widget=_datetime_local(),
         help_text=f"Date and time, {settings.TIME_ZONE} time; after the opening.",
@@ -83,7 +84,7 @@ class RoundOpenForm(forms.Form):
 
 
 class RoundRescheduleForm(forms.Form):
-    closes_at = forms.DateTimeField(
+    closes_at = StoredDateTimeField(
         label="Closes", widget=_datetime_local(), help_text=f"Date and time, {settings.TIME_ZONE} time."
     )
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 
 from consultation.consistency import CANONICAL_LEVELS, MAPPED_LEVELS, mapping_for
+from consultation.forms.fields import StoredDateTimeField
 from consultation.models import Consultation, DraftVersion
 from consultation.versions import UnknownPoint, ViewPoint, resolve_point
 
@@ -63,7 +64,7 @@ class VersionPublishForm(forms.Form):
         help_text="E.g. “v2 after round 1”. Unique in this consultation; no “/”.",
         error_messages={"required": "Give the version a label, e.g. “v1 as circulated”."},
     )
-    published_at = forms.DateTimeField(
+    published_at = StoredDateTimeField(
         label="Published at",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -87,10 +88,6 @@ class VersionPublishForm(forms.Form):
         when = self.cleaned_data["published_at"]
         if when and when > timezone.now():
             raise forms.ValidationError("A version cannot be published in the future.")
-        try:
-            when and when.astimezone(UTC)
-        except OverflowError:
-            raise forms.ValidationError("This time is out of range.") from None
         return when
 
 

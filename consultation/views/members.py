@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from consultation.exceptions import ConsultationError
+from consultation.forms.fields import OUT_OF_RANGE
 from consultation.forms.members import DeadlineForm, InviteForm, MemberAddForm, MemberRoleForm
 from consultation.models import Consultation, Invitation, InvitationStatus, Membership, Role
 from consultation.services.members import (
@@ -165,7 +166,10 @@ def member_deadline(request: HttpRequest, consultation: Consultation, pk: int) -
     label = member_label(membership)
     if not form.is_valid():
         typed = request.POST.get("until", "")
-        messages.error(request, f"The deadline of {label} was not changed: “{typed}” is not a date and time.")
+        if form.has_error("until", "out_of_range"):
+            messages.error(request, f"The deadline of {label} was not changed: {OUT_OF_RANGE}")
+        else:
+            messages.error(request, f"The deadline of {label} was not changed: “{typed}” is not a date and time.")
         return redirect("consultation:members", slug=consultation.slug)
     until = form.cleaned_data["until"]
     try:
