@@ -62,11 +62,12 @@ def _forms(request: HttpRequest, consultation: Consultation, submission: Submiss
     prefill = {}
     if not bound and submission is None:
         # "Answer this open item" and "comment on this solution" links start a draft already linked.
+        # Links can be edited by hand: only plausible codes and ids reach the database (no NUL, digits only).
+        codes = [v for v in request.GET.getlist("solution") if "\x00" not in v]
+        ids = [int(v) for v in request.GET.getlist("open_item") if v.isascii() and v.isdigit() and len(v) < 10]
         prefill = {
-            "solutions": consultation.solutions.filter(code__in=request.GET.getlist("solution")),
-            "open_items": consultation.open_items.filter(
-                pk__in=[v for v in request.GET.getlist("open_item") if v.isdigit()]
-            ),
+            "solutions": consultation.solutions.filter(code__in=codes),
+            "open_items": consultation.open_items.filter(pk__in=ids),
         }
     form = SubmissionForm(
         data, files, consultation=consultation, initial=SubmissionForm.initial_for(submission, prefill=prefill)
