@@ -14,10 +14,40 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
+# The many-to-many relations of a submission that ``linked_to`` matches through.
+LINKS = ("solutions", "criteria", "sections", "open_items", "answers_open_items")
+
+
 class SubmissionQuerySet(models.QuerySet):
     def submitted(self) -> SubmissionQuerySet:
         """Submitted at least once (drafts are the author's alone)."""
         return self.filter(submitted_at__isnull=False)
+
+    def linked_to(self, *, solution=None, criterion=None, section=None, open_item=None) -> SubmissionQuerySet:
+        """The input linked to every object given: a solution or a criterion also through a proposed rating of it,
+        an open item also as input the secretariat linked as answering it.
+
+        Matched through subqueries, so that a submission never appears twice. The inbox and the API filter alike.
+        """
+        from evidence.models import ProposedRating  # the models module imports this one
+
+        through = {name: getattr(self.model, name).through.objects for name in LINKS}
+        result = self
+        if solution is not None:
+            linked = through["solutions"].filter(solution=solution).values("submission")
+            rated = ProposedRating.objects.filter(solution=solution).values("submission")
+            result = result.filter(Q(pk__in=linked) | Q(pk__in=rated))
+        if criterion is not None:
+            linked = through["criteria"].filter(criterion=criterion).values("submission")
+            rated = ProposedRating.objects.filter(criterion=criterion).values("submission")
+            result = result.filter(Q(pk__in=linked) | Q(pk__in=rated))
+        if section is not None:
+            result = result.filter(pk__in=through["sections"].filter(section=section).values("submission"))
+        if open_item is not None:
+            linked = through["open_items"].filter(openitem=open_item).values("submission")
+            answering = through["answers_open_items"].filter(openitem=open_item).values("submission")
+            result = result.filter(Q(pk__in=linked) | Q(pk__in=answering))
+        return result
 
     def visible_to(self, user: AbstractBaseUser, consultation: Consultation) -> SubmissionQuerySet:
         """The submissions of ``consultation`` that ``user`` may read.

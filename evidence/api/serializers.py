@@ -255,9 +255,15 @@ class SubmissionTriageSerializer(serializers.Serializer):
 
 
 class SubmissionQuerySerializer(serializers.Serializer):
-    solution = serializers.CharField(required=False, help_text="A solution code: input linked to it.")
-    criterion = serializers.CharField(required=False, help_text="A criterion key.")
-    open_item = serializers.IntegerField(required=False, min_value=1, help_text="An open item id.")
+    solution = serializers.CharField(
+        required=False, help_text="A solution code: input linked to it or proposing a rating of it."
+    )
+    criterion = serializers.CharField(
+        required=False, help_text="A criterion key: input linked to it or proposing a rating against it."
+    )
+    open_item = serializers.IntegerField(
+        required=False, min_value=1, help_text="An open item id: input linked to it or answering it."
+    )
     section = serializers.CharField(required=False, help_text="A section number.")
     status = serializers.ChoiceField(choices=SubmissionStatus.choices, required=False, help_text="Triage status.")
     state = serializers.ChoiceField(choices=STATES, required=False)

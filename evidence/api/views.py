@@ -113,15 +113,23 @@ class SubmissionList(SubmissionView):
             submissions = submissions.filter(author_id=query["author"])
         if query.get("mine"):
             submissions = submissions.filter(author=request.user)
-        for name, lookup in (
-            ("solution", "solutions__code"),
-            ("criterion", "criteria__key"),
-            ("open_item", "open_items__pk"),
-            ("section", "sections__number"),
-            ("status", "status"),
+        # The same matching as the inbox: a proposed rating links to its solution and criterion, and input the
+        # secretariat linked as answering an open item links to it. A name that is not this consultation's
+        # matches nothing.
+        linked = {}
+        for name, objects, field in (
+            ("solution", self.consultation.solutions, "code"),
+            ("criterion", self.consultation.criteria, "key"),
+            ("section", self.consultation.sections, "number"),
+            ("open_item", self.consultation.open_items, "pk"),
         ):
             if query.get(name) is not None:
-                submissions = submissions.filter(**{lookup: query[name]})
+                linked[name] = objects.filter(**{field: query[name]}).first()
+                if linked[name] is None:
+                    submissions = submissions.none()
+        submissions = submissions.linked_to(**linked)
+        if query.get("status") is not None:
+            submissions = submissions.filter(status=query["status"])
         state = query.get("state")
         if state == "draft":
             submissions = submissions.filter(submitted_at__isnull=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
@@ -15,7 +15,6 @@ from evidence.linked_input import display_name
 from evidence.models import (
     SUBMISSION_SEARCH_CONFIG,
     SUBMISSION_SEARCH_VECTOR,
-    ProposedRating,
     Submission,
     SubmissionStatus,
     Tag,
@@ -27,8 +26,7 @@ PAGE_SIZE = 25
 def filter_inbox(submissions: QuerySet[Submission], filters: dict) -> QuerySet[Submission]:
     """Apply the inbox's filters (``InboxFilterForm.cleaned_data``) to ``submissions``.
 
-    Links are matched through subqueries, so a submission never appears twice.
-    A solution or criterion also matches input that proposes a rating for it.
+    Links are matched as the API matches them (``SubmissionQuerySet.linked_to``).
     The text search uses ``SUBMISSION_SEARCH_VECTOR``, the expression of the GIN
     index, and orders by rank.
     """
@@ -40,22 +38,12 @@ def filter_inbox(submissions: QuerySet[Submission], filters: dict) -> QuerySet[S
         submissions = submissions.filter(withdrawn_at__isnull=False)
     elif filters.get("withdrawn") == "no":
         submissions = submissions.filter(withdrawn_at__isnull=True)
-    if solution := filters.get("solution"):
-        links = Submission.solutions.through.objects.filter(solution=solution).values("submission")
-        rated = ProposedRating.objects.filter(solution=solution).values("submission")
-        submissions = submissions.filter(Q(pk__in=links) | Q(pk__in=rated))
-    if criterion := filters.get("criterion"):
-        links = Submission.criteria.through.objects.filter(criterion=criterion).values("submission")
-        rated = ProposedRating.objects.filter(criterion=criterion).values("submission")
-        submissions = submissions.filter(Q(pk__in=links) | Q(pk__in=rated))
-    if section := filters.get("section"):
-        submissions = submissions.filter(
-            pk__in=Submission.sections.through.objects.filter(section=section).values("submission")
-        )
-    if item := filters.get("open_item"):
-        linked = Submission.open_items.through.objects.filter(openitem=item).values("submission")
-        answering = Submission.answers_open_items.through.objects.filter(openitem=item).values("submission")
-        submissions = submissions.filter(Q(pk__in=linked) | Q(pk__in=answering))
+    submissions = submissions.linked_to(
+        solution=filters.get("solution") or None,
+        criterion=filters.get("criterion") or None,
+        section=filters.get("section") or None,
+        open_item=filters.get("open_item") or None,
+    )
     if tag := filters.get("tag"):
         submissions = submissions.filter(pk__in=Submission.tags.through.objects.filter(tag=tag).values("submission"))
     if words := (filters.get("q") or "").strip():
