@@ -42,6 +42,16 @@ class MappingSerializer(serializers.Serializer):
         mapping = mapping_for(consultation)
         return {cls._key(level): mapping[level] for level in MAPPED_LEVELS}
 
+    def validate(self, attrs: dict) -> dict:
+        # A PUT replaces the whole mapping: a misspelt level must not silently reset the others to the default.
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            known = ", ".join(self.fields)
+            raise serializers.ValidationError(
+                {name: [f"Not a text level; the levels are {known}."] for name in unknown}
+            )
+        return attrs
+
     def to_mapping(self) -> dict[str, int | None]:
         return {
             level: self.validated_data[self._key(level)]

@@ -65,6 +65,20 @@ def test_bad_stars_are_a_400(draft, as_role, value):
     assert response.status_code == 400 and "low" in response.json()
 
 
+@pytest.mark.parametrize("body", [{"hihg": 4}, {"mapping": {"high": 4}}, {"medium": 3, "Medium-low": 1}])
+def test_a_level_that_does_not_exist_is_a_400_and_the_mapping_stays(draft, as_role, body):
+    """A PUT replaces the whole mapping, so a misspelt level would otherwise reset every level to the default."""
+    client = as_role("secretariat")
+    assert client.put(mapping_url(draft), {"high": 4}, format="json").status_code == 200
+
+    response = client.put(mapping_url(draft), body, format="json")
+
+    assert response.status_code == 400
+    assert set(response.json()) == set(body) - {"medium"}
+    draft.refresh_from_db()
+    assert draft.consistency_mapping == {"high": 4}
+
+
 @pytest.mark.parametrize(
     ("role", "status"), [("expert", 403), ("observer", 403), ("outsider", 404), ("anonymous", 401)]
 )
