@@ -176,7 +176,9 @@ class SubmissionDetail(SubmissionView):
     def patch(self, request, slug, pk):
         submission = self.submission()
         expected = expected_version(request, submission.etag, submission.version)
-        sent = set(request.data.keys()) if hasattr(request.data, "keys") else set()
+        if not hasattr(request.data, "keys"):
+            raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object of the fields to change."]})
+        sent = set(request.data.keys())
         triage = sent & set(s.SubmissionTriageSerializer.FIELDS)
         if triage and sent - triage:
             raise exceptions.ValidationError(
