@@ -534,6 +534,13 @@ def attachments_size(submission: Submission) -> int:
     return submission.attachments.aggregate(total=Sum("size"))["total"] or 0
 
 
+def attachment_files_delete(attachments: Iterable[Attachment]) -> None:
+    """Remove the stored files of ``attachments`` whose rows a refused save rolled back, so nothing of it stays."""
+    storage = Attachment._meta.get_field("file").storage
+    for attachment in attachments:
+        storage.delete(attachment.file.name)
+
+
 def attachment_add(
     *, submission: Submission, user: AbstractBaseUser, file: IO[bytes], record_version: bool = True
 ) -> Attachment:

@@ -128,28 +128,42 @@ def _save(request: HttpRequest, consultation: Consultation, submission: Submissi
         already = services.attachments_size(submission) if submission else 0
         for upload in files:
             already += check_upload(upload, already=already).size
-        with transaction.atomic():
-            expected = form.cleaned_data.get("version")
-            if submission is not None:
-                locked = Submission.objects.select_for_update().get(pk=submission.pk)
-                if expected is not None and expected != locked.version:
-                    raise StaleObjectError(
-                        "Your input was changed in another window or tab since you opened this page, so this "
-                        "page's changes were not saved. Copy what you need, reload the page, then apply it again."
+        added: list[Attachment] = []
+        try:
+            with transaction.atomic():
+                expected = form.cleaned_data.get("version")
+                if submission is not None:
+                    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+                    if expected is not None and expected != locked.version:
+                        raise StaleObjectError(
+                            "Your input was changed in another window or tab since you opened this page, so this "
+                            "page's changes were not saved. Copy what you need, reload the page, then apply it again."
+                        )
+                if submission is None or submission.is_draft:
+                    submission = services.submission_save_draft(
+                        consultation=consultation, author=request.user, submission=submission, **_content(*forms_)
                     )
-            if submission is None or submission.is_draft:
-                submission = services.submission_save_draft(
-                    consultation=consultation, author=request.user, submission=submission, **_content(*forms_)
-                )
-                for upload in files:
-                    services.attachment_add(submission=submission, user=request.user, file=upload, record_version=False)
-                version = services.submission_submit(submission=submission, user=request.user) if submit else None
-            else:
-                for upload in files:
-                    services.attachment_add(submission=submission, user=request.user, file=upload, record_version=False)
-                submission, version = services.submission_edit(
-                    submission=submission, user=request.user, **_content(*forms_)
-                )
+                    for upload in files:
+                        added.append(
+                            services.attachment_add(
+                                submission=submission, user=request.user, file=upload, record_version=False
+                            )
+                        )
+                    version = services.submission_submit(submission=submission, user=request.user) if submit else None
+                else:
+                    for upload in files:
+                        added.append(
+                            services.attachment_add(
+                                submission=submission, user=request.user, file=upload, record_version=False
+                            )
+                        )
+                    submission, version = services.submission_edit(
+                        submission=submission, user=request.user, **_content(*forms_)
+                    )
+        except Exception:
+            # The refused save rolled the attachments' rows back; their files were stored already and must go too.
+            services.attachment_files_delete(added)
+            raise
     except AttachmentRefused as error:
         form.add_error("attachments", error.message)
         return _form_page(request, consultation, submission, forms_, status=error.status)

@@ -151,6 +151,32 @@ def test_a_refused_upload_on_the_page_says_why_keeps_the_text_and_stores_nothing
     assert not Submission.objects.exists() and not Attachment.objects.exists() and stored_files() == before
 
 
+def test_a_good_file_sent_with_a_refused_submit_leaves_no_file_behind(consultation, expert, draft_paper, page_client):
+    # The file passes its checks and is stored, then submitting fails (no title): the rows are rolled back, and
+    # the stored file must go with them rather than stay on disk with nothing pointing to it.
+    before = stored_files()
+    data = form_data(draft_paper, title="", action="submit", attachments=SimpleUploadedFile("study.pdf", PDF_BYTES))
+
+    response = page_client(expert).post(url("new", consultation), data)
+
+    assert response.status_code == 400
+    assert not Submission.objects.exists() and not Attachment.objects.exists()
+    assert stored_files() == before
+
+
+def test_a_good_file_sent_with_a_refused_edit_leaves_no_file_behind(consultation, expert, draft_paper, page_client):
+    submission = submitted_by(expert, consultation)
+    before = stored_files()
+    data = form_data(draft_paper, title="", attachments=SimpleUploadedFile("study.pdf", PDF_BYTES))
+
+    response = page_client(expert).post(url("edit", consultation, submission.pk), data)
+
+    assert response.status_code == 400
+    assert not Attachment.objects.exists() and stored_files() == before
+    submission.refresh_from_db()
+    assert submission.current_version == 1
+
+
 def test_an_oversize_upload_on_the_page_is_a_form_error(consultation, expert, draft_paper, page_client, settings):
     settings.ATTACHMENT_MAX_BYTES = 100
     data = form_data(draft_paper, action="save", attachments=SimpleUploadedFile("big.txt", b"x" * 101))
