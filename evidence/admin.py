@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from consultation.admin import ReadOnlyAdminMixin
 from evidence.models import (
     Attachment,
     InternalNote,
@@ -21,19 +22,6 @@ from evidence.models import (
     SubmissionVersion,
     Tag,
 )
-
-
-class ReadOnlyAdminMixin:
-    """Viewable, never added, changed or deleted from the admin."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
