@@ -8,7 +8,7 @@ the cells and one for the classifications.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q
 
@@ -169,4 +169,10 @@ def parse_as_of(value: str) -> datetime:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f'"{value}" is not a date (2024-05-08) or a date and time (2024-05-08T14:30).') from None
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    when = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    try:
+        # Compared in UTC by the database and shown in local time: a time before the year 1 there cannot be read.
+        timezone.localtime(when.astimezone(UTC))
+    except OverflowError:
+        raise ValueError(f'"{value}" is out of range: choose a date between the years 1 and 9999.') from None
+    return when

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from consultation.models import Consultation, DraftVersion, Membership, Round
 from tests.consultation.rounds_fixtures import make_grid, make_round
+from tests.factories import AssessmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,20 @@ def test_the_versions_page_refuses_a_publication_time_in_the_year_1(client_for, 
     assert "This time is out of range" in response.content.decode()
     assert not DraftVersion.objects.filter(consultation=consultation).exists()
     _still_readable(client, consultation)
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01T00:00:00+14:00", "0001-01-01T00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_pages_at_a_moment_refuse_one_that_cannot_be_expressed_in_utc(client_for, consultation, expert, as_of):
+    grid = make_grid(consultation)
+    AssessmentFactory(consultation=consultation, solution=grid[0][0], criterion=grid[1][0], stars=3, level="Medium")
+    client = client_for(expert)
+    slug = consultation.slug
+    for url in (reverse("consultation:matrix", args=[slug]), reverse("consultation:solution", args=[slug, "1a"])):
+        response = client.get(url, {"as_of": as_of})
+
+        assert response.status_code in (200, 400), url
+        assert "is out of range" in response.content.decode(), url
+    history = reverse("consultation:cell_history", args=[slug, "1a", "effectiveness"])
+    assert client.get(history, {"as_of": as_of}).status_code == 200
+    api = client.get(f"/api/v1/consultations/{slug}/ratings/", {"as_of": as_of})
+    assert api.status_code == 400
