@@ -76,7 +76,7 @@ def _page(browser, problems: list, cookie: dict | None = None):
     if cookie:
         context.add_cookies([cookie])
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     page.on("response", lambda r: r.status >= 500 and problems.append(f"{r.status} {r.url}"))
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("console", lambda m: m.type == "error" and problems.append(m.text))
@@ -119,7 +119,7 @@ def test_an_invited_expert_submits_input_with_a_file_and_reads_the_secretariats_
     expect(expert.get_by_label("Which solution first?")).to_be_checked()
     expert.locator("#id_title").fill("Start with the server side")
     expert.get_by_label("Your input").fill("Server-side matching is **testable** today.")
-    expect(expert.locator("#autosave-status")).to_contain_text("Saved at", timeout=15_000)
+    expect(expert.locator("#autosave-status")).to_contain_text("Saved at", timeout=30_000)
     assert _query(lambda: Submission.objects.get().title) == "Start with the server side"
 
     expert.get_by_label("1a All detection on device").check()
