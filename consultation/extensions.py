@@ -50,7 +50,13 @@ class InputCounts:
 
 class InputProvider(Protocol):
     def linked_input(
-        self, user, consultation: Consultation, *, solution: Solution | None = None, criterion: Criterion | None = None
+        self,
+        user,
+        consultation: Consultation,
+        *,
+        solution: Solution | None = None,
+        criterion: Criterion | None = None,
+        until: datetime | None = None,
     ) -> list[LinkedInput]: ...
 
     def input_counts(self, user, consultation: Consultation, *, until: datetime | None = None) -> InputCounts: ...
@@ -68,12 +74,22 @@ def register_input_provider(provider: InputProvider) -> None:
 
 
 def linked_input(
-    user, consultation: Consultation, *, solution: Solution | None = None, criterion: Criterion | None = None
+    user,
+    consultation: Consultation,
+    *,
+    solution: Solution | None = None,
+    criterion: Criterion | None = None,
+    until: datetime | None = None,
 ) -> list[LinkedInput]:
-    """The input ``user`` may read that is linked to ``solution`` or ``criterion``, newest first."""
+    """The input ``user`` may read that is linked to ``solution`` or ``criterion``, newest first.
+
+    With ``until`` (a page shown as of a version or a date) only the input
+    submitted by then and not withdrawn by then is listed, as ``input_counts``
+    counts it for the matrix of that moment.
+    """
     found: list[LinkedInput] = []
     for provider in _providers:
-        found += provider.linked_input(user, consultation, solution=solution, criterion=criterion)
+        found += provider.linked_input(user, consultation, solution=solution, criterion=criterion, until=until)
     return found
 
 

@@ -52,10 +52,28 @@ class EvidenceInputProvider:
     def _visible(self, user, consultation: Consultation):
         return Submission.objects.visible_to(user, consultation).submitted()
 
+    def _by(self, submissions, until: datetime):
+        """Only what had been submitted by ``until`` and not yet withdrawn then (the one as-of rule of both reads)."""
+        return submissions.filter(submitted_at__lte=until).filter(
+            Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=until)
+        )
+
     def linked_input(
-        self, user, consultation: Consultation, *, solution: Solution | None = None, criterion: Criterion | None = None
+        self,
+        user,
+        consultation: Consultation,
+        *,
+        solution: Solution | None = None,
+        criterion: Criterion | None = None,
+        until: datetime | None = None,
     ) -> list[LinkedInput]:
+        """Newest first; with ``until``, the input as ``input_counts(until=)`` counts it (none withdrawn then).
+
+        Without ``until`` the secretariat also sees withdrawn input, marked so.
+        """
         submissions = self._visible(user, consultation)
+        if until is not None:
+            submissions = self._by(submissions, until)
         if solution is not None:
             rated = ProposedRating.objects.filter(solution=solution).values("submission")
             submissions = submissions.filter(
@@ -80,7 +98,8 @@ class EvidenceInputProvider:
                 status=s.status,
                 status_label=s.get_status_display(),
                 submitted_at=s.submitted_at,
-                withdrawn=s.is_withdrawn,
+                # At a past moment the listed input was not withdrawn yet, whatever happened to it later.
+                withdrawn=s.is_withdrawn and until is None,
                 url=submission_url(s, role=role, slug=consultation.slug),
             )
             for s in rows
@@ -99,12 +118,7 @@ class EvidenceInputProvider:
         (its links are today's: a later version of it may have changed them).
         """
         visible = self._visible(user, consultation)
-        if until is None:
-            visible = visible.filter(withdrawn_at__isnull=True)
-        else:
-            visible = visible.filter(submitted_at__lte=until).filter(
-                Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=until)
-            )
+        visible = visible.filter(withdrawn_at__isnull=True) if until is None else self._by(visible, until)
         visible = visible.values("pk")
         linked_solutions: dict[int, set[int]] = {}
         for submission_id, solution_id in Submission.solutions.through.objects.filter(

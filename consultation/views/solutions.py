@@ -194,6 +194,9 @@ def solution_response(
         "frozen_message": frozen_message(consultation),
         "form": view_point_form,
         "point": point,
-        "linked_input": linked_input(request.user, consultation, solution=solution),
+        # As of the moment shown, like the matrix's counts: no input beside a version that came after it.
+        "linked_input": linked_input(
+            request.user, consultation, solution=solution, until=point.when if point is not None else None
+        ),
     }
     return render_page(request, consultation, "consultation/solution.html", context, active="matrix", status=status)

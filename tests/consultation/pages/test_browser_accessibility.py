@@ -137,6 +137,8 @@ def _version_urls(consultation, secretariat) -> dict[str, str]:
         "compare": reverse("consultation:compare", args=[slug]) + "?from=2024-01-31&to=v1+as+circulated",
         "matrix at a version": reverse("consultation:matrix", args=[slug]) + "?version=v1+as+circulated",
         "solution at a date": reverse("consultation:solution", args=[slug, "1a"]) + "?as_of=2024-02-01",
+        "criterion at a version": reverse("consultation:criterion", args=[slug, "privacy"])
+        + "?version=v1+as+circulated",
         "cell history": reverse("consultation:cell_history", args=[slug, "1a", "effectiveness"]),
         "cell history at a date": reverse("consultation:cell_history", args=[slug, "1a", "effectiveness"])
         + "?as_of=2024-02-01",
