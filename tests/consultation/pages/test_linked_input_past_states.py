@@ -189,3 +189,16 @@ def test_listing_input_as_of_a_version_takes_as_many_queries_whatever_the_input(
 
     assert len(_listed(client.get(url, {"version": "v1"}).content.decode())) == 9
     assert few == many
+
+
+def test_the_matrix_of_a_version_links_each_criterion_to_its_page_at_that_version(
+    client_for, consultation, v1, observer
+):
+    url = reverse("consultation:matrix", args=[consultation.slug])
+    privacy = reverse("consultation:criterion", args=[consultation.slug, "privacy"])
+
+    then = client_for(observer).get(url, {"version": "v1"}).content.decode()
+    now = client_for(observer).get(url).content.decode()
+
+    assert f'href="{privacy}?version=v1">Privacy</a>' in then
+    assert f'href="{privacy}">Privacy</a>' in now
