@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import LoginForm, SignupForm
 from django import forms
 from django_countries import countries
 
 from consultation.models import ExpertType, Profile
+from consultation.services.members import users_with_email
 
 # What Django's password validators (settings.AUTH_PASSWORD_VALIDATORS) ask for, in plain words.
 CHOOSING_A_PASSWORD = (
@@ -76,3 +78,16 @@ class InvitationSignupForm(SignupForm, ProfileForm):
         for name in ("password1", "password2"):
             self.fields[name].widget.attrs["placeholder"] = ""
         self.order_fields(self.field_order)
+
+    def validate_unique_email(self, value: str) -> str:
+        """The invited address is free unless an account holds it (verified, see ``users_with_email``).
+
+        allauth's own check (ACCOUNT_UNIQUE_EMAIL) also counts an unverified
+        address someone added to their account, and would then pretend to send a
+        mail instead of creating the invitee's account. The invitee proves the
+        address by accepting, which removes such a claim (``email_mark_verified``).
+        """
+        if users_with_email(value).exists():
+            raise get_adapter().validation_error("email_taken")
+        self.account_already_exists = False
+        return get_adapter().validate_unique_email(value)

@@ -20,7 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -74,20 +74,40 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def _held_addresses(email: str):
+    """The EmailAddress rows that make ``email`` someone's own address: verified ones only.
+
+    allauth lets a signed-in person add any address to their account before it is
+    verified, so an unverified row proves nothing: counting it would let anyone
+    block an invitee's sign-up (their link would say "sign in first") or accept an
+    invitation sent to an address they do not receive mail at.
+    """
+    return EmailAddress.objects.filter(email__iexact=normalise_email(email), verified=True)
+
+
 def users_with_email(email: str) -> QuerySet:
-    """Accounts that use ``email``, as their account email or one of their (allauth) email addresses."""
+    """Accounts that hold ``email``: as one of their verified (allauth) addresses, or as their account email when
+    they have no allauth row for it at all (accounts made in the admin or before allauth)."""
     email = normalise_email(email)
+    any_row = EmailAddress.objects.filter(user=OuterRef("pk"), email__iexact=email)
     return (
         get_user_model()
-        .objects.filter(Q(email__iexact=email) | Q(emailaddress__email__iexact=email))
-        .distinct()
+        .objects.filter(
+            Exists(_held_addresses(email).filter(user=OuterRef("pk"))) | (Q(email__iexact=email) & ~Exists(any_row))
+        )
         .order_by("pk")
     )
 
 
 def user_has_email(user: AbstractBaseUser, email: str) -> bool:
+    """Whether ``user`` holds ``email`` (see ``users_with_email``); an unverified claim on it does not count."""
     email = normalise_email(email)
-    return normalise_email(user.email) == email or EmailAddress.objects.filter(user=user, email__iexact=email).exists()
+    if _held_addresses(email).filter(user=user).exists():
+        return True
+    return (
+        normalise_email(user.email) == email
+        and not EmailAddress.objects.filter(user=user, email__iexact=email).exists()
+    )
 
 
 def membership_etag(membership: Membership) -> str:
@@ -116,13 +136,18 @@ def invitation_status_message(invitation: Invitation) -> str:
 # --- Email addresses and profiles ---------------------------------------------------------------------------
 
 
+@transaction.atomic
 def email_mark_verified(*, user: AbstractBaseUser, email: str) -> EmailAddress:
     """Record ``email`` as a verified address of ``user`` (primary if they have none), as allauth needs to sign in.
 
     Used when the address is proven outside allauth's own verification: by an
     invitation link that reached it, or for accounts set up by an administrator.
+    Unverified claims on the address by other accounts are removed: they can
+    never be verified now (allauth keeps a verified address unique), and left in
+    place they would still name the address on the claimer's account.
     """
     email = normalise_email(email)
+    _release_unverified_claims(email=email, owner=user)
     address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
     has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
     if address is None:
@@ -135,6 +160,27 @@ def email_mark_verified(*, user: AbstractBaseUser, email: str) -> EmailAddress:
         user.email = email
         user.save(update_fields=["email"])
     return address
+
+
+def _release_unverified_claims(*, email: str, owner: AbstractBaseUser) -> None:
+    claims = list(
+        EmailAddress.objects.select_related("user")
+        .filter(email__iexact=email, verified=False)
+        .exclude(user=owner)
+        .order_by("pk")
+    )
+    for claim in claims:
+        claimer = claim.user
+        claim.delete()
+        if normalise_email(claimer.email) == email:
+            # The claimer had made the address their primary one; without this their account email would still
+            # be it, and an account email with no allauth row counts as held (see users_with_email).
+            fallback = EmailAddress.objects.filter(user=claimer).order_by("-primary", "-verified", "pk").first()
+            if fallback is not None and not fallback.primary:
+                fallback.primary = True
+                fallback.save(update_fields=["primary"])
+            claimer.email = fallback.email if fallback is not None else ""
+            claimer.save(update_fields=["email"])
 
 
 @transaction.atomic
@@ -244,9 +290,10 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
 def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser, profile: dict | None = None) -> Membership:
     """Accept ``invitation`` as ``user``: works once, and only before it expires or is revoked.
 
-    The user must own the invited address (a new account is created with it;
-    an existing one signs in first); since the link reached that address, it is
-    recorded as verified. ``profile`` (name, organisation, expert_type, country,
+    The user must hold the invited address (see ``users_with_email``: an
+    unverified address added to one's account is not enough; a new account is
+    created with it, an existing one signs in first); since the link reached
+    that address, it is recorded as verified. ``profile`` (name, organisation, expert_type, country,
     declared_interests) is saved to the user's profile. A person who is a member
     already keeps their role.
     """

@@ -23,6 +23,7 @@ from consultation.forms.accounts import InvitationSignupForm, ProfileForm
 from consultation.models import Invitation, InvitationStatus, Membership, Profile
 from consultation.services.members import (
     InvitationError,
+    email_mark_verified,
     invitation_accept,
     invitation_by_token,
     invitation_status_message,
@@ -82,6 +83,8 @@ class InvitationSignupView(SignupView):
                 user, response = form.try_save(self.request)
                 if response is not None:  # allauth found an account with this address after all
                     return response
+                # allauth stored the new account's (invited) address as unverified; opening this link proved it.
+                email_mark_verified(user=user, email=self.invitation.email)
                 invitation_accept(invitation=self.invitation, user=user, profile=form.profile_data())
         except InvitationError as error:
             form.add_error(None, error.message)

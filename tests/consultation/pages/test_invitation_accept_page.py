@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultation.models import Invitation, InvitationStatus, Membership, Profile, Role
-from consultation.services.members import hash_token, invitation_create, invitation_revoke
+from consultation.services.members import (
+    InvitationError,
+    hash_token,
+    invitation_accept,
+    invitation_create,
+    invitation_revoke,
+)
 from tests.factories import PASSWORD, InvitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -257,3 +263,111 @@ def test_a_member_invited_again_keeps_their_role(client_for, consultation, secre
 
     assert "your role stays as it was" in response.content.decode()
     assert Membership.objects.get(consultation=consultation, user=secretariat).role == Role.SECRETARIAT
+
+
+# --- Whose address it is: an unverified address someone added to their account proves nothing -------------
+
+
+def claim(user, email: str = "nadia@example.org", *, primary: bool = False) -> EmailAddress:
+    """What allauth's email page lets a signed-in person do with any address: add it, unverified."""
+    return EmailAddress.objects.create(user=user, email=email, verified=False, primary=primary)
+
+
+def test_an_address_someone_else_added_unverified_does_not_stop_the_invitee_creating_their_account(
+    client_for, consultation, invitation
+):
+    claimer = UserFactory(username="claimer")
+    claim(claimer)
+    client = client_for(None)
+
+    page = client.get(link())
+    response = client.post(link(), signup_data())
+
+    assert page.status_code == 200
+    assert 'id="id_password1"' in page.content.decode()
+    assert "You already have an account" not in page.content.decode()
+    assert response.status_code == 302
+    assert response.url == reverse("consultation:home", args=[consultation.slug])
+    user = User.objects.get(username="nadia")
+    assert EmailAddress.objects.filter(user=user, email="nadia@example.org", verified=True, primary=True).exists()
+    assert Membership.objects.get(consultation=consultation, user=user).role == Role.EXPERT
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == user
+    assert mail.outbox == []  # allauth's "you already have an account" mail was not sent instead
+    # The stale claim is gone; the claimer keeps their own address.
+    assert list(EmailAddress.objects.filter(user=claimer).values_list("email", "verified")) == [
+        ("claimer@example.org", True)
+    ]
+    claimer.refresh_from_db()
+    assert claimer.email == "claimer@example.org"
+
+
+def test_a_claimer_who_made_the_unverified_address_their_account_email_loses_it_when_the_invitee_accepts(
+    client_for, invitation
+):
+    # An account made in the admin, with no verified address, may make an added address its primary one.
+    claimer = UserFactory(username="claimer", email="nadia@example.org", verified_email=False)
+    claim(claimer, primary=True)
+
+    response = client_for(None).post(link(), signup_data())
+
+    assert response.status_code == 302
+    claimer.refresh_from_db()
+    assert claimer.email == ""
+    assert not EmailAddress.objects.filter(user=claimer).exists()
+    # The invitee alone signs in with the address.
+    signed_in = client_for(None).post(reverse("login"), {"login": "nadia@example.org", "password": NEW_PASSWORD})
+    assert signed_in.status_code == 302 and signed_in.url == reverse("consultation:list")
+
+
+def test_an_unverified_address_on_ones_own_account_is_not_enough_to_accept(client_for, consultation, invitation):
+    claimer = UserFactory(username="claimer")
+    claim(claimer)
+    client = client_for(claimer)
+
+    page = client.get(link())
+    post = client.post(link(), signup_data())
+
+    assert page.status_code == 200
+    assert "sent to nadia@example.org" in page.content.decode()
+    assert post.status_code == 403
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING
+    assert not Membership.objects.filter(consultation=consultation, user=claimer).exists()
+    assert not EmailAddress.objects.get(user=claimer, email="nadia@example.org").verified
+    with pytest.raises(InvitationError, match=r"sent to nadia@example\.org"):
+        invitation_accept(invitation=invitation, user=claimer)
+
+
+def test_an_account_made_in_the_admin_with_the_address_and_no_allauth_row_is_asked_to_sign_in(client_for, invitation):
+    UserFactory(username="nadia-admin", email="nadia@example.org", verified_email=False)
+
+    page = client_for(None).get(link())
+
+    assert page.status_code == 200
+    assert reverse("login") + "?next=" + link() in page.content.decode()
+    assert 'id="id_password1"' not in page.content.decode()
+
+
+def test_an_account_made_in_the_admin_accepts_signed_in_and_its_address_is_then_verified(
+    client_for, consultation, invitation
+):
+    user = UserFactory(username="nadia-admin", email="nadia@example.org", verified_email=False)
+
+    response = client_for(user).post(link(), signup_data())
+
+    assert response.status_code == 302
+    assert Membership.objects.get(consultation=consultation, user=user).role == Role.EXPERT
+    assert EmailAddress.objects.filter(user=user, email="nadia@example.org", verified=True, primary=True).exists()
+
+
+def test_the_invitee_with_a_verified_address_is_still_asked_to_sign_in_beside_someone_elses_claim(
+    client_for, invitation
+):
+    UserFactory(username="nadia-old", email="nadia@example.org")
+    claim(UserFactory(username="claimer"))
+
+    page = client_for(None).get(link())
+
+    assert reverse("login") + "?next=" + link() in page.content.decode()
+    assert 'id="id_password1"' not in page.content.decode()
