@@ -11,7 +11,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from consultation.models import Consultation, Role
 from consultation.rules import role_of
 from evidence.models import ProposedRating, Submission, SubmissionVersion
-from evidence.services.submissions import pseudonym_labels
+from evidence.services.pseudonyms import pseudonym_labels
 
 
 def with_receipt(submissions: QuerySet) -> QuerySet:

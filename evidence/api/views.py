@@ -4,7 +4,7 @@ Permissions are the rules of ``evidence/rules.py``, the same the pages use:
 a non-member gets 404 for everything (``get_visible_consultation``), a
 submission the user may not read is a 404 like one that does not exist, and a
 member whose role does not allow the action gets 403. Writes go through
-``evidence.services.submissions`` (and the triage service), which answer
+``evidence.services.submissions`` (with ``.attachments``, and the triage service), which answer
 409 after the deadline and 412 when ``If-Match`` is stale.
 """
 
@@ -33,6 +33,7 @@ from evidence.models import SUBMISSION_SEARCH_CONFIG, SUBMISSION_SEARCH_VECTOR, 
 from evidence.reading import author_labels, for_display
 from evidence.rules import can_author, can_list_input
 from evidence.services import submissions as services
+from evidence.services.attachments import attachment_add
 
 from . import serializers as s
 
@@ -304,9 +305,7 @@ class AttachmentList(SubmissionView):
         upload = s.AttachmentUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         try:
-            attachment = services.attachment_add(
-                submission=submission, user=request.user, file=upload.validated_data["file"]
-            )
+            attachment = attachment_add(submission=submission, user=request.user, file=upload.validated_data["file"])
         except AttachmentTooLarge as error:
             raise PayloadTooLarge(error.message) from None
         except AttachmentTypeRefused as error:

@@ -1,4 +1,4 @@
-"""An expert's input from the first autosaved draft to its last version: save, submit, edit, withdraw, attach.
+"""An expert's input from the first autosaved draft to its last version: save, submit, edit, withdraw.
 
 Called by the pages, the API and tests alike. Every function here is the one
 place its rule is written:
@@ -22,31 +22,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import IO, Any
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.db import transaction
-from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from consultation.exceptions import StaleObjectError, StateConflictError
 from consultation.models import Consultation, Criterion, Membership, OpenItem, Reference, Section, Solution, Status
-from evidence.attachments import EXTENSIONS, check_upload
 from evidence.models import (
-    Attachment,
     ProposedRating,
     ProposedReference,
-    Pseudonym,
     Submission,
     SubmissionVersion,
 )
 from evidence.rules import can_author
+from evidence.services.pseudonyms import pseudonym_assign
 
 UNSET: Any = object()
 TITLE_MAX = Submission._meta.get_field("title").max_length
@@ -363,46 +358,6 @@ def _save(locked: Submission, *fields: str) -> None:
     locked.save(update_fields=[*fields, "version", "updated_at"])
 
 
-# --- Pseudonyms --------------------------------------------------------------------------------------------
-
-
-def pseudonym_assign(*, consultation: Consultation, user: AbstractBaseUser) -> Pseudonym:
-    """The user's "Expert N" in ``consultation``, numbered on first need (1, 2 ... in that order).
-
-    The consultation's row is locked while the next number is chosen, so two
-    first submissions at the same moment get different numbers; the unique
-    constraints are the last word.
-    """
-    existing = Pseudonym.objects.filter(consultation=consultation, user=user).first()
-    if existing is not None:
-        return existing
-    with transaction.atomic():
-        Consultation.objects.select_for_update(no_key=True).filter(pk=consultation.pk).first()
-        existing = Pseudonym.objects.filter(consultation=consultation, user=user).first()
-        if existing is not None:
-            return existing
-        last = Pseudonym.objects.filter(consultation=consultation).aggregate(n=Max("number"))["n"] or 0
-        return Pseudonym.objects.create(consultation=consultation, user=user, number=last + 1)
-
-
-def pseudonym_labels(consultation: Consultation, user_ids: Iterable[int]) -> dict[int, str]:
-    """``{user_id: "Expert N"}`` for the given authors (one query; numbers any missing one first)."""
-    wanted = set(user_ids)
-    labels = {
-        user_id: f"Expert {number}"
-        for user_id, number in Pseudonym.objects.filter(consultation=consultation, user_id__in=wanted).values_list(
-            "user_id", "number"
-        )
-    }
-    missing = wanted - set(labels)
-    if missing:
-        from django.contrib.auth import get_user_model
-
-        for user in get_user_model().objects.filter(pk__in=missing).order_by("pk"):
-            labels[user.pk] = str(pseudonym_assign(consultation=consultation, user=user))
-    return labels
-
-
 # --- The author's writes -----------------------------------------------------------------------------------
 
 
@@ -528,57 +483,3 @@ def submission_withdraw(
     locked.withdrawn_at = timezone.now()
     _save(locked, "withdrawn_at")
     return locked
-
-
-def attachments_size(submission: Submission) -> int:
-    return submission.attachments.aggregate(total=Sum("size"))["total"] or 0
-
-
-def attachment_files_delete(attachments: Iterable[Attachment]) -> None:
-    """Remove the stored files of ``attachments`` whose rows a refused save rolled back, so nothing of it stays."""
-    storage = Attachment._meta.get_field("file").storage
-    for attachment in attachments:
-        storage.delete(attachment.file.name)
-
-
-def attachment_add(
-    *, submission: Submission, user: AbstractBaseUser, file: IO[bytes], record_version: bool = True
-) -> Attachment:
-    """Check ``file`` and attach it under a generated name; refused files store nothing.
-
-    Raises ``AttachmentRefused`` (``AttachmentTooLarge`` 413, ``AttachmentTypeRefused``
-    415) with the reason. Attaching to a submitted submission records a new
-    version unless ``record_version`` is False (the caller records one after
-    more changes).
-    """
-    stored_name = ""
-    storage = Attachment._meta.get_field("file").storage
-    try:
-        with transaction.atomic():
-            locked = _lock(submission)
-            _require_author(locked, user)
-            _refuse_withdrawn(locked)
-            refuse_unless_accepting(locked.consultation, user)
-            checked = check_upload(file, already=attachments_size(locked))
-            generated = f"{locked.consultation_id}/{uuid.uuid4().hex}{EXTENSIONS[checked.content_type]}"
-            file.seek(0)
-            stored_name = storage.save(generated, File(file, name=generated))
-            attachment = Attachment.objects.create(
-                submission=locked,
-                file=stored_name,
-                name=checked.name,
-                size=checked.size,
-                content_type=checked.content_type,
-                sha256=checked.sha256,
-                uploaded_by=user,
-            )
-            fields = []
-            if record_version and locked.submitted_at is not None:
-                _record_version(locked, user, timezone.now())
-                fields.append("current_version")
-            _save(locked, *fields)
-    except BaseException:
-        if stored_name:
-            storage.delete(stored_name)
-        raise
-    return attachment

@@ -3,8 +3,8 @@
 Permissions are the rules of ``evidence/rules.py`` (the API uses the same):
 a submission the user may not read is a 404, as if it did not exist; only its
 author changes it; observers never write input. Every write goes through
-``evidence.services.submissions``. A refused save re-renders the form with
-everything the user typed and says why.
+``evidence.services.submissions`` (files: ``evidence.services.attachments``).
+A refused save re-renders the form with everything the user typed and says why.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from evidence.models import Attachment, Submission
 from evidence.reading import author_labels, display_author, for_display
 from evidence.rules import can_author, can_list_input
 from evidence.services import submissions as services
+from evidence.services.attachments import attachment_add, attachment_files_delete, attachments_size
 
 NOT_AN_AUTHOR = "Only the experts and the secretariat of this consultation write input; observers read."
 
@@ -125,7 +126,7 @@ def _save(request: HttpRequest, consultation: Consultation, submission: Submissi
     files = form.cleaned_data["attachments"]
     try:
         # Files are checked before anything is saved: a refused file stores nothing and saves nothing else.
-        already = services.attachments_size(submission) if submission else 0
+        already = attachments_size(submission) if submission else 0
         for upload in files:
             already += check_upload(upload, already=already).size
         added: list[Attachment] = []
@@ -145,24 +146,20 @@ def _save(request: HttpRequest, consultation: Consultation, submission: Submissi
                     )
                     for upload in files:
                         added.append(
-                            services.attachment_add(
-                                submission=submission, user=request.user, file=upload, record_version=False
-                            )
+                            attachment_add(submission=submission, user=request.user, file=upload, record_version=False)
                         )
                     version = services.submission_submit(submission=submission, user=request.user) if submit else None
                 else:
                     for upload in files:
                         added.append(
-                            services.attachment_add(
-                                submission=submission, user=request.user, file=upload, record_version=False
-                            )
+                            attachment_add(submission=submission, user=request.user, file=upload, record_version=False)
                         )
                     submission, version = services.submission_edit(
                         submission=submission, user=request.user, **_content(*forms_)
                     )
         except Exception:
             # The refused save rolled the attachments' rows back; their files were stored already and must go too.
-            services.attachment_files_delete(added)
+            attachment_files_delete(added)
             raise
     except AttachmentRefused as error:
         form.add_error("attachments", error.message)

@@ -6,7 +6,8 @@ import io
 
 from consultation.models import Consultation
 from evidence.models import Submission
-from evidence.services.submissions import attachment_add, submission_save_draft, submission_submit
+from evidence.services.attachments import attachment_add
+from evidence.services.submissions import submission_save_draft, submission_submit
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 

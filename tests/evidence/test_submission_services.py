@@ -15,8 +15,8 @@ from django.utils import timezone
 from consultation.exceptions import StaleObjectError, StateConflictError
 from consultation.models import Membership, Status
 from evidence.models import Pseudonym, Submission, SubmissionVersion
+from evidence.services.pseudonyms import pseudonym_assign
 from evidence.services.submissions import (
-    pseudonym_assign,
     submission_edit,
     submission_save_draft,
     submission_submit,
