@@ -123,6 +123,10 @@ def test_an_invited_expert_submits_input_with_a_file_and_reads_the_secretariats_
     assert _query(lambda: Submission.objects.get().title) == "Start with the server side"
 
     expert.get_by_label("1a All detection on device").check()
+    # Let the autosave the tick starts (after 400 ms) finish first, so a slow machine never has it in flight
+    # while the form is submitted.
+    expert.wait_for_timeout(700)
+    expect(expert.locator("#autosave-status")).to_contain_text("Saved at", timeout=30_000)
     expert.get_by_label("Attach files").set_input_files(str(study))
     expert.screenshot(path=str(SCREENSHOTS / "submission_form.png"), full_page=True)
     expert.get_by_role("button", name="Submit", exact=True).click()
