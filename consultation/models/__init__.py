@@ -1,3 +1,4 @@
+from .access import AccessEvent, AccessKind
 from .consultation import Consultation, Membership, Role, Status
 from .draft import Criterion, Footnote, OpenItem, OpenItemStatus, Reference, Section, Solution, SolutionGroup
 from .imports import DraftImport, DraftImportStatus
@@ -14,6 +15,8 @@ from .rounds import Round, RoundAnswer, RoundStatus
 from .versions import DraftVersion
 
 __all__ = [
+    "AccessEvent",
+    "AccessKind",
     "Assessment",
     "AssessmentRevision",
     "Classification",

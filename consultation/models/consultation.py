@@ -54,6 +54,9 @@ class Consultation(models.Model):
         default=False, help_text="Observers read submitted input (pseudonymised, without internal notes)."
     )
     observers_may_export = models.BooleanField(default=False, help_text="Observers may export summaries.")
+    experts_may_add_sources = models.BooleanField(
+        default=False, help_text="Experts may add source documents to the evidence library."
+    )
     reminder_days_before = models.PositiveSmallIntegerField(
         default=3, help_text="Days before the closing date on which experts who have not submitted are reminded."
     )

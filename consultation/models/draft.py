@@ -46,6 +46,8 @@ class Footnote(models.Model):
     number = models.PositiveIntegerField()
     text = models.TextField()
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="footnotes")
+    # The annex entries this footnote cites (matched on import; the secretariat corrects them).
+    references = models.ManyToManyField("consultation.Reference", blank=True, related_name="footnotes")
 
     objects = ScopedQuerySet.as_manager()
 
@@ -194,6 +196,7 @@ class Reference(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     venue = models.TextField(blank=True, help_text="Publisher, journal, event or institution.")
     url = models.URLField(max_length=1000, blank=True)
+    doi = models.CharField(max_length=200, blank=True, help_text='Digital Object Identifier, e.g. "10.1145/3133956".')
     solutions = models.ManyToManyField(Solution, blank=True, related_name="references")
 
     objects = ScopedQuerySet.as_manager()

@@ -90,6 +90,7 @@ class AssessmentRevision(models.Model):
         "consultation.Round", null=True, blank=True, on_delete=models.RESTRICT, related_name="%(class)s_set"
     )
     evidence = models.ManyToManyField("evidence.Submission", blank=True, related_name="%(class)s_set")
+    excerpts = models.ManyToManyField("evidence.Excerpt", blank=True, related_name="%(class)s_set")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(db_index=False)
 
@@ -156,6 +157,7 @@ class ClassificationRevision(models.Model):
         "consultation.Round", null=True, blank=True, on_delete=models.RESTRICT, related_name="%(class)s_set"
     )
     evidence = models.ManyToManyField("evidence.Submission", blank=True, related_name="%(class)s_set")
+    excerpts = models.ManyToManyField("evidence.Excerpt", blank=True, related_name="%(class)s_set")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField()
 

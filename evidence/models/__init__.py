@@ -1,3 +1,5 @@
+from .exports import Export, ExportFormat, ExportStatus
+from .library import Excerpt, SourceDocument, SourceKind, SourceVersion, Stance
 from .notifications import SentNotification
 from .submissions import (
     SUBMISSION_SEARCH_CONFIG,
@@ -17,11 +19,19 @@ __all__ = [
     "SUBMISSION_SEARCH_CONFIG",
     "SUBMISSION_SEARCH_VECTOR",
     "Attachment",
+    "Excerpt",
+    "Export",
+    "ExportFormat",
+    "ExportStatus",
     "InternalNote",
     "ProposedRating",
     "ProposedReference",
     "Pseudonym",
     "SentNotification",
+    "SourceDocument",
+    "SourceKind",
+    "SourceVersion",
+    "Stance",
     "Submission",
     "SubmissionStatus",
     "SubmissionVersion",
