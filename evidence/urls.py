@@ -1,6 +1,6 @@
 """Pages of the evidence app (expert input and its triage), mounted at the site root beside consultation's."""
 
-from django.urls import path
+from django.urls import include, path
 
 from evidence.views import inbox, open_items, portal, submissions, triage
 
@@ -35,4 +35,11 @@ urlpatterns += [
         submissions.attachment_download,
         name="download",
     ),
+]
+
+# Exports, the evidence library and the evidence maps keep URL lists of their own (same namespace).
+urlpatterns += [
+    path("", include("evidence.urls_exports")),
+    path("", include("evidence.urls_library")),
+    path("", include("evidence.urls_evidence_map")),
 ]

@@ -1,6 +1,6 @@
 """The evidence app's part of the REST API, mounted at /api/v1/consultations/{slug}/ (see docs/API.md)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from evidence.api import triage, views
 
@@ -27,4 +27,11 @@ urlpatterns += [
 urlpatterns += [
     path("submissions/<int:pk>/notes/", triage.InternalNoteList.as_view(), name="submission-notes"),
     path("tags/", triage.TagList.as_view(), name="tag-list"),
+]
+
+# Exports, the evidence library and the evidence of a cell keep URL lists of their own (same namespace).
+urlpatterns += [
+    path("", include("evidence.api.urls_exports")),
+    path("", include("evidence.api.urls_library")),
+    path("", include("evidence.api.urls_evidence_map")),
 ]
