@@ -11,6 +11,7 @@ from .ratings import (
     ClassificationRevision,
     RevisionSource,
 )
+from .reattachments import Reattachment, ReattachmentStatus, TargetKind
 from .rounds import Round, RoundAnswer, RoundStatus
 from .versions import DraftVersion
 
@@ -35,6 +36,8 @@ __all__ = [
     "OpenItem",
     "OpenItemStatus",
     "Profile",
+    "Reattachment",
+    "ReattachmentStatus",
     "Reference",
     "RevisionSource",
     "Role",
@@ -45,4 +48,5 @@ __all__ = [
     "Solution",
     "SolutionGroup",
     "Status",
+    "TargetKind",
 ]

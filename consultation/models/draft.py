@@ -198,6 +198,7 @@ class Reference(models.Model):
     url = models.URLField(max_length=1000, blank=True)
     doi = models.CharField(max_length=200, blank=True, help_text='Digital Object Identifier, e.g. "10.1145/3133956".')
     solutions = models.ManyToManyField(Solution, blank=True, related_name="references")
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; the API's ETag.")
 
     objects = ScopedQuerySet.as_manager()
 
@@ -212,3 +213,7 @@ class Reference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authors} — {self.title}"
+
+    @property
+    def etag(self) -> str:
+        return f'"r{self.pk}-{self.version}"'
