@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "django_countries",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "csp",
     "consultation",
     "evidence",
 ]
@@ -48,7 +51,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # Ends sessions after inactivity and after their absolute lifetime, then sends secretariat members and
+    # staff without a second factor to set one up (consultation/middleware_accounts.py).
+    "consultation.middleware_accounts.SessionLifetimeMiddleware",
+    "consultation.middleware_accounts.RequireMfaMiddleware",
+    "csp.middleware.CSPMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    # Records members' reads of consultation pages and API endpoints in the access trail (one INSERT).
+    "consultation.middleware.AccessTrailMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -104,6 +115,24 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Consultation Tracker] "
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # allauth's own limits, tightened for failed sign-ins: 5 per 5 minutes for one account, 10 a minute per address.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Changing the password, an email address or the second factor asks for the password (or a code) again when
+# the last sign-in is older than ACCOUNT_REAUTHENTICATION_TIMEOUT seconds (allauth's default, 5 minutes).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) with recovery codes, security keys welcome.
+# Secretariat members and staff must have one (consultation/middleware_accounts.py); others may.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_PASSKEY_SIGNUP_ENABLED = False
+MFA_TOTP_ISSUER = "Consultation Tracker"
+MFA_REQUIRED_FOR_SECRETARIAT = envbool("MFA_REQUIRED_FOR_SECRETARIAT", "True")
+# Development serves http://127.0.0.1: browsers allow WebAuthn there, allauth only when told.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = envbool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", "False")
+
+# Sessions end after SESSION_IDLE_MINUTES without activity and SESSION_MAX_HOURS after sign-in, whatever the
+# activity (consultation/middleware_accounts.py, which also records the activity at most once a minute).
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "30") * 60
+SESSION_ABSOLUTE_AGE = envint("SESSION_MAX_HOURS", "12") * 3600
 # An invitation link works this many days.
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", "14")
 
@@ -148,6 +177,21 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp) in every environment: no inline script or style anywhere; scripts in
+# static/js/, styles in static/css/. htmx is told not to inject its own <style> (templates/base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous request a 401 rather than a 403.

@@ -38,3 +38,6 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "100000/m/ip,100/m/key",
     "reset_password_from_key": "100000/m/ip",
 }
+
+# Most tests sign in with force_login and no second factor; tests/accounts/ switch the requirement on.
+MFA_REQUIRED_FOR_SECRETARIAT = False
