@@ -89,3 +89,63 @@ def can_view_submission(user, submission) -> bool:
 def sees_author(user, submission) -> bool:
     """Whether ``user`` may know who wrote ``submission`` (its author, the secretariat); others see "Expert N"."""
     return bool(is_author(user, submission) or is_secretariat_of_submission(user, submission))
+
+
+# --- The evidence library (evidence/services/library.py): source documents and excerpts. ---
+# Sources are part of the library every member reads (observers included). The secretariat adds and changes
+# them; experts add them where the consultation allows it (``experts_may_add_sources``). Excerpts are made by
+# every member but observers; an excerpt of a submission is read only by those who may read that submission
+# (``Excerpt.objects.visible_to``), and changed or removed by its creator or the secretariat.
+
+
+@rules.predicate
+def experts_may_add_sources(user, consultation) -> bool:
+    return bool(consultation is not None and consultation.experts_may_add_sources)
+
+
+@rules.predicate
+def is_excerpt_creator(user, excerpt) -> bool:
+    return bool(user and user.is_authenticated and excerpt is not None and excerpt.created_by_id == user.pk)
+
+
+@rules.predicate
+def is_secretariat_of_excerpt(user, excerpt) -> bool:
+    return excerpt is not None and role_of(user, excerpt.consultation) == Role.SECRETARIAT
+
+
+rules.add_perm("evidence.view_sources", is_secretariat | is_expert | is_observer)
+rules.add_perm("evidence.add_source", is_secretariat | (is_expert & experts_may_add_sources))
+rules.add_perm("evidence.change_source", is_secretariat)
+rules.add_perm("evidence.add_excerpt", is_secretariat | is_expert)
+rules.add_perm("evidence.change_excerpt", is_excerpt_creator | is_secretariat_of_excerpt)
+
+
+def can_add_source(user, consultation) -> bool:
+    return rules.has_perm("evidence.add_source", user, consultation)
+
+
+def can_change_source(user, consultation) -> bool:
+    return rules.has_perm("evidence.change_source", user, consultation)
+
+
+def can_add_excerpt(user, consultation) -> bool:
+    return rules.has_perm("evidence.add_excerpt", user, consultation)
+
+
+def can_change_excerpt(user, excerpt) -> bool:
+    return rules.has_perm("evidence.change_excerpt", user, excerpt)
+
+
+# --- Exports (issue 5): the secretariat; observers only where the secretariat allows it; experts never. ---
+
+
+@rules.predicate
+def observers_may_export(user, consultation) -> bool:
+    return bool(consultation is not None and consultation.observers_may_export)
+
+
+rules.add_perm("evidence.export", is_secretariat | (is_observer & observers_may_export))
+
+
+def can_export(user, consultation) -> bool:
+    return rules.has_perm("evidence.export", user, consultation)

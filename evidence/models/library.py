@@ -86,6 +86,18 @@ class SourceVersion(models.Model):
         return f"{self.source} v{self.number}"
 
 
+class ExcerptQuerySet(models.QuerySet):
+    def visible_to(self, user, consultation: Consultation) -> ExcerptQuerySet:
+        """The excerpts of ``consultation`` that ``user`` may read: every member reads those of source
+        documents; an excerpt of a submission only whoever may read that submission."""
+        from consultation.rules import role_of
+
+        if role_of(user, consultation) is None:
+            return self.none()
+        readable = Submission.objects.visible_to(user, consultation).values("pk")
+        return self.filter(consultation=consultation).filter(Q(submission__isnull=True) | Q(submission__in=readable))
+
+
 class Stance(models.TextChoices):
     SUPPORTS = "supports", "Supports the current rating"
     HIGHER = "higher", "Argues for higher"
@@ -127,6 +139,8 @@ class Excerpt(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; the API's ETag.")
+
+    objects = ExcerptQuerySet.as_manager()
 
     class Meta:
         ordering = ["consultation", "-created_at", "-id"]
