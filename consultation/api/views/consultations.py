@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.authentication import BasicAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -17,6 +16,7 @@ from consultation.models import Consultation, Membership
 from consultation.services import consultation_create
 
 from .. import serializers as s
+from ..authentication import PasswordOnlyBasicAuthentication
 from ..etag import expected_version, with_etag
 from ..permissions import CreatesConsultations
 from .base import API_AUTHENTICATION, ERRORS, WRITE_ERRORS, ApiView, InConsultation
@@ -31,7 +31,8 @@ class TokenView(APIView):
     script can get its first token with the user's password; it is throttled per client.
     """
 
-    authentication_classes = [*API_AUTHENTICATION, BasicAuthentication]
+    # Basic (the password) only for accounts without a second factor: see consultation/api/authentication.py.
+    authentication_classes = [*API_AUTHENTICATION, PasswordOnlyBasicAuthentication]
     permission_classes = [IsAuthenticated]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "tokens"
