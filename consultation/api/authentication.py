@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.authentication import BasicScheme
 from rest_framework.authentication import BasicAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -25,3 +26,9 @@ class PasswordOnlyBasicAuthentication(BasicAuthentication):
         if mfa_enabled_for(user) or mfa_missing(user):
             raise AuthenticationFailed(SECOND_FACTOR_NEEDED)
         return user, auth
+
+
+class PasswordOnlyBasicScheme(BasicScheme):
+    """Documented in the OpenAPI schema as HTTP Basic, which it is."""
+
+    target_class = PasswordOnlyBasicAuthentication
