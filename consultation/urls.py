@@ -1,5 +1,6 @@
 from django.urls import path
 
+from consultation.views import access as access_views
 from consultation.views import consistency as consistency_views
 from consultation.views import (
     consultations,
@@ -15,6 +16,7 @@ from consultation.views import (
 )
 from consultation.views import criteria as criterion_views
 from consultation.views import history as history_views
+from consultation.views import references as reference_views
 from consultation.views import rounds as round_views
 from consultation.views import versions as version_views
 
@@ -66,9 +68,15 @@ urlpatterns = [
     path("c/<slug:slug>/rounds/<int:n>/results/", round_views.round_results_page, name="round_results"),
     path("c/<slug:slug>/open-items/", documents.open_items_page, name="open_items"),
     path("c/<slug:slug>/open-items/<int:pk>/", documents.open_item_change, name="open_item_change"),
-    path("c/<slug:slug>/references/", documents.references_page, name="references"),
+    path("c/<slug:slug>/references/", reference_views.references_page, name="references"),
+    path("c/<slug:slug>/references/new/", reference_views.reference_new, name="reference_new"),
+    path("c/<slug:slug>/references/<int:pk>/edit/", reference_views.reference_edit, name="reference_edit"),
+    path("c/<slug:slug>/references/import/", reference_views.references_import_page, name="references_import"),
+    path("c/<slug:slug>/references/export.bib", reference_views.references_export, name="references_export"),
     path("c/<slug:slug>/draft/", documents.draft_page, name="draft"),
     path("c/<slug:slug>/import/", imports.import_upload, name="import"),
     path("c/<slug:slug>/import/<int:pk>/", imports.import_detail, name="import_detail"),
     path("c/<slug:slug>/import/<int:pk>/progress/", imports.import_progress, name="import_progress"),
+    path("c/<slug:slug>/access/", access_views.access_page, name="access"),
+    path("c/<slug:slug>/access/csv/", access_views.access_csv, name="access_csv"),
 ]

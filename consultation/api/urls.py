@@ -3,8 +3,10 @@
 from django.urls import include, path
 
 from . import views
+from .views import access as access_views
 from .views import consistency as consistency_views
 from .views import members as member_views
+from .views import references as reference_views
 from .views import rounds as round_views
 from .views import versions as version_views
 
@@ -37,10 +39,14 @@ in_consultation = [
     path("open-items/", views.OpenItemList.as_view(), name="open-item-list"),
     path("open-items/<int:pk>/", views.OpenItemDetail.as_view(), name="open-item-detail"),
     path("references/", views.ReferenceList.as_view(), name="reference-list"),
+    path("references/import/", reference_views.ReferenceImport.as_view(), name="reference-import"),
+    path("references/bibtex/", reference_views.ReferenceBibTeX.as_view(), name="reference-bibtex"),
+    path("references/<int:pk>/", reference_views.ReferenceDetail.as_view(), name="reference-detail"),
     path("rounds/", round_views.RoundList.as_view(), name="round-list"),
     path("rounds/<int:n>/", round_views.RoundDetail.as_view(), name="round-detail"),
     path("rounds/<int:n>/my-ratings/", round_views.MyRatings.as_view(), name="round-my-ratings"),
     path("rounds/<int:n>/results/", round_views.RoundResults.as_view(), name="round-results"),
+    path("access-trail/", access_views.AccessTrail.as_view(), name="access-trail"),
 ]
 
 urlpatterns = [

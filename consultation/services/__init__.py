@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -25,7 +25,6 @@ from consultation.models import (
     Membership,
     OpenItem,
     OpenItemStatus,
-    Reference,
     RevisionSource,
     Role,
     Round,
@@ -68,6 +67,7 @@ def _append_revision(
     draft_import,
     round=None,
     evidence=(),
+    excerpts=(),
 ):
     """Append the next revision of ``locked`` (a locked cell or classification) and make it the current value."""
     when = when or timezone.now()
@@ -85,6 +85,8 @@ def _append_revision(
     )
     if evidence:
         revision.evidence.set(evidence)
+    if excerpts:
+        revision.excerpts.set(excerpts)
     for name, value in values.items():
         setattr(locked, name, value)
     locked.revision = revision.number
@@ -109,6 +111,7 @@ def assessment_revise(
     expected_revision: int | None = None,
     round: Round | None = None,
     evidence: Sequence = (),
+    excerpts: Sequence = (),
 ) -> AssessmentRevision | None:
     """Set a cell's stars, level and rationale as a new revision; None when nothing changed.
 
@@ -124,6 +127,7 @@ def assessment_revise(
     revision = _append_revision(
         locked, AssessmentRevision, "assessment", values,
         reason=reason, source=source, user=user, when=when, draft_import=draft_import, round=round, evidence=evidence,
+        excerpts=excerpts,
     )  # fmt: skip
     assessment.refresh_from_db()
     return revision
@@ -142,6 +146,7 @@ def classification_revise(
     expected_revision: int | None = None,
     round: Round | None = None,
     evidence: Sequence = (),
+    excerpts: Sequence = (),
 ) -> ClassificationRevision | None:
     """Set a solution's overall classification as a new revision; None when nothing changed."""
     locked = Classification.objects.select_for_update().get(pk=classification.pk)
@@ -151,6 +156,7 @@ def classification_revise(
     revision = _append_revision(
         locked, ClassificationRevision, "classification", {"value": value},
         reason=reason, source=source, user=user, when=when, draft_import=draft_import, round=round, evidence=evidence,
+        excerpts=excerpts,
     )  # fmt: skip
     classification.refresh_from_db()
     return revision
@@ -247,30 +253,6 @@ def criterion_create(
     return Criterion.objects.create(consultation=consultation, key=key, name=name, question=question, order=order)
 
 
-@transaction.atomic
-def reference_create(
-    *, consultation: Consultation, group: str, solutions: list[Solution] = (), number: int | None = None, **fields
-) -> Reference:
-    """Add an entry to the reference annex: an existing group keeps its place, a new group goes last;
-    the entry is numbered after the last one of its group unless ``number`` is given."""
-    _refuse_if_frozen(consultation)
-    references = Reference.objects.filter(consultation=consultation)
-    group_order = references.filter(group=group).values_list("group_order", flat=True).first()
-    if group_order is None:
-        last = references.order_by("-group_order").values_list("group_order", flat=True).first()
-        group_order = 0 if last is None else last + 1
-    if number is None:
-        last = references.filter(group_order=group_order).order_by("-number").values_list("number", flat=True).first()
-        number = 1 if last is None else last + 1
-    elif references.filter(group_order=group_order, number=number).exists():
-        raise ValidationError({"number": [f"The group {group!r} already has a reference number {number}."]})
-    reference = Reference.objects.create(
-        consultation=consultation, group=group, group_order=group_order, number=number, **fields
-    )
-    reference.solutions.set(solutions)
-    return reference
-
-
 def _require_resolution(item: OpenItem) -> None:
     if item.status == OpenItemStatus.RESOLVED and not item.resolution.strip():
         raise ValidationError({"resolution": ["Say how the item was resolved before marking it resolved."]})
@@ -337,6 +319,33 @@ def open_item_update(
 _UNSET: Any = object()
 
 
+def citable_excerpts(consultation: Consultation):
+    """The excerpts an adopted change may rest on: of this consultation, quoting a source document or input that
+    was submitted and not withdrawn. Reached through the revisions' M2M (this app never imports the evidence app)."""
+    excerpt = AssessmentRevision.excerpts.field.related_model
+    submitted = citable_submissions(consultation).values("pk")
+    return excerpt._default_manager.filter(consultation=consultation).filter(
+        Q(submission__isnull=True) | Q(submission__in=submitted)
+    )
+
+
+def adoption_excerpts(*, consultation: Consultation, excerpts: Sequence[int] = ()) -> list:
+    """The excerpts (by id) a change rests on, or a ValidationError naming the ``excerpts`` field."""
+    ids = list(dict.fromkeys(excerpts or ()))
+    found = list(citable_excerpts(consultation).filter(pk__in=ids).order_by("pk")) if ids else []
+    unknown = sorted(set(ids) - {e.pk for e in found})
+    if unknown:
+        raise ValidationError(
+            {
+                "excerpts": [
+                    f"Not an excerpt of this consultation that a change can rest on: {', '.join(map(str, unknown))}. "
+                    "An excerpt of input counts only while that input is submitted and not withdrawn."
+                ]
+            }
+        )
+    return found
+
+
 def citable_submissions(consultation: Consultation):
     """The submissions an adopted change may rest on: submitted (not drafts, not withdrawn) in this consultation.
 
@@ -351,7 +360,10 @@ def citable_submissions(consultation: Consultation):
 def adoption_basis(
     *, consultation: Consultation, evidence: Sequence[int] = (), round_number: int | None = None
 ) -> tuple[list, Round | None]:
-    """The submissions (by id) and the closed round (by number) a change rests on, or ValidationError."""
+    """The submissions (by id) and the closed round (by number) a change rests on, or ValidationError.
+
+    The excerpts it rests on are checked by ``adoption_excerpts``.
+    """
     errors: dict[str, list[str]] = {}
     ids = list(dict.fromkeys(evidence or ()))
     submissions = list(citable_submissions(consultation).filter(pk__in=ids).order_by("pk")) if ids else []
@@ -387,18 +399,21 @@ def rating_change(
     expected_revision: int | None = None,
     evidence: Sequence[int] = (),
     round_number: int | None = None,
+    excerpts: Sequence[int] = (),
 ) -> tuple[Assessment, bool]:
     """The secretariat adopts a cell's rating; values not given stay as they are.
 
     Returns the cell and whether it changed. ``evidence`` names the submitted
     submissions of this consultation the change rests on, ``round_number`` the
-    closed round (the revision's source is then "round"); anything else is a
+    closed round (the revision's source is then "round"), ``excerpts`` the
+    excerpts (of source documents or of such input); anything else is a
     ValidationError naming the field. Creates the cell on its first change.
     The values not given are read from the locked row, so a concurrent change
     of another field is never overwritten.
     """
     _refuse_if_frozen(consultation)
     submissions, round = adoption_basis(consultation=consultation, evidence=evidence, round_number=round_number)
+    quoted = adoption_excerpts(consultation=consultation, excerpts=excerpts)
     assessment, _ = Assessment.objects.get_or_create(consultation=consultation, solution=solution, criterion=criterion)
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     revision = assessment_revise(
@@ -412,6 +427,7 @@ def rating_change(
         expected_revision=expected_revision,
         round=round,
         evidence=submissions,
+        excerpts=quoted,
     )
     return locked, revision is not None
 
@@ -427,6 +443,7 @@ def classification_change(
     expected_revision: int | None = None,
     evidence: Sequence[int] = (),
     round_number: int | None = None,
+    excerpts: Sequence[int] = (),
 ) -> tuple[Classification, bool]:
     """The secretariat adopts a solution's overall classification (evidence and round as for ``rating_change``).
 
@@ -434,6 +451,7 @@ def classification_change(
     """
     _refuse_if_frozen(consultation)
     submissions, round = adoption_basis(consultation=consultation, evidence=evidence, round_number=round_number)
+    quoted = adoption_excerpts(consultation=consultation, excerpts=excerpts)
     classification, _ = Classification.objects.get_or_create(
         consultation=consultation, solution=solution, defaults={"value": ClassificationChoice.NOT_APPLICABLE}
     )
@@ -446,6 +464,7 @@ def classification_change(
         expected_revision=expected_revision,
         round=round,
         evidence=submissions,
+        excerpts=quoted,
     )
     return classification, revision is not None
 

@@ -1,4 +1,4 @@
-"""The draft itself, its open items and its references: read-only pages."""
+"""The draft itself (with the references its footnotes cite) and its open items."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from consultation.exceptions import ConsultationError
 from consultation.forms import OpenItemChangeForm, OpenItemFilterForm
-from consultation.models import Consultation, Footnote, OpenItem, OpenItemStatus, Solution
+from consultation.models import Consultation, Footnote, OpenItem, OpenItemStatus, Reference
 from consultation.rules import accepts_changes, can_change
 from consultation.services import open_item_update
 
@@ -22,11 +22,17 @@ from .common import consultation_page, render_page
 @consultation_page()
 @require_safe
 def draft_page(request: HttpRequest, consultation: Consultation) -> HttpResponse:
-    """The sections in order (table of contents, then text), each with its footnotes."""
-    sections = consultation.sections.order_by("order").prefetch_related(
-        Prefetch("footnotes", queryset=Footnote.objects.order_by("number"))
+    """The sections in order (table of contents, then text), each with its footnotes and the references they cite."""
+    cited = Prefetch(
+        "references",
+        queryset=Reference.objects.order_by("group_order", "number").only(
+            "pk", "group", "group_order", "number", "title"
+        ),
     )
-    loose_footnotes = consultation.footnotes.filter(section__isnull=True).order_by("number")
+    sections = consultation.sections.order_by("order").prefetch_related(
+        Prefetch("footnotes", queryset=Footnote.objects.order_by("number").prefetch_related(cited))
+    )
+    loose_footnotes = consultation.footnotes.filter(section__isnull=True).order_by("number").prefetch_related(cited)
     context = {"sections": list(sections), "loose_footnotes": list(loose_footnotes)}
     return render_page(request, consultation, "consultation/draft.html", context, active="draft")
 
@@ -100,15 +106,3 @@ def open_item_change(request: HttpRequest, consultation: Consultation, pk: int) 
         else:
             messages.success(request, "Open item updated.")
     return redirect(reverse("consultation:open_items", args=[consultation.slug]) + f"#open-item-{item.pk}")
-
-
-@consultation_page()
-@require_safe
-def references_page(request: HttpRequest, consultation: Consultation) -> HttpResponse:
-    """The reference annex, by group, with the solutions each entry is linked to."""
-    references = consultation.references.order_by("group_order", "group", "number").prefetch_related(
-        Prefetch("solutions", queryset=Solution.objects.order_by("order", "code").only("pk", "code", "title"))
-    )
-    return render_page(
-        request, consultation, "consultation/references.html", {"references": list(references)}, active="references"
-    )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from consultation.bibliography import normalise_doi
 from consultation.models import ClassificationChoice, Criterion, Reference, Section, Solution
 
 from .base import CODE_PATTERN, ScopedSlugField, absolute_url
@@ -128,13 +130,38 @@ class ReferenceSerializer(serializers.ModelSerializer):
             "publisher",
             "venue",
             "url",
+            "doi",
             "solutions",
+            "footnotes",
+            "version",
+            "allow_duplicate",
         ]
-        read_only_fields = ["id", "group_order"]
+        read_only_fields = ["id", "group_order", "version"]
         extra_kwargs = {
             "number": {"required": False, "min_value": 1, "max_value": 32767},
             "year": {"min_value": 1900, "max_value": 2200},
+            "doi": {
+                "help_text": 'Stored bare and lower-case ("10.1145/3133956"); "doi:..." and "https://doi.org/..." '
+                "are accepted."
+            },
         }
+
+    footnotes = serializers.SlugRelatedField(
+        slug_field="number", many=True, read_only=True, help_text="Numbers of the draft's footnotes that cite it."
+    )
+    allow_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Save even if it looks like a reference the annex has (same DOI, or near-identical title and "
+        "year); without it such a change is answered 409 naming the duplicates.",
+    )
+
+    def validate_doi(self, doi: str) -> str:
+        try:
+            return normalise_doi(doi)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["doi"]) from None
 
     def validate(self, attrs):
         publisher, venue = self.initial_data.get("publisher"), self.initial_data.get("venue")

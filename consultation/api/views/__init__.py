@@ -5,10 +5,11 @@ so a non-member gets 404 for everything in it, as if it did not exist.
 """
 
 from .consultations import ConsultationDetail, ConsultationList, TokenView
-from .draft import CriterionDetail, CriterionList, ReferenceList, SectionList, SolutionDetail, SolutionList
+from .draft import CriterionDetail, CriterionList, SectionList, SolutionDetail, SolutionList
 from .imports import DraftImportConfirm, DraftImportCreate, DraftImportDetail
 from .open_items import OpenItemDetail, OpenItemList
 from .ratings import ClassificationDetail, ConsistencyList, RatingDetail, RatingHistory, RatingList
+from .references import ReferenceList
 
 __all__ = [
     "ClassificationDetail",

@@ -1,4 +1,4 @@
-"""The draft's structure: sections, solutions, criteria, references."""
+"""The draft's structure: sections, solutions, criteria (references: ``references.py``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from consultation import services
-from consultation.models import Criterion, Reference, Section, Solution
+from consultation.models import Criterion, Section, Solution
 
 from .. import serializers as s
 from .base import WRITE_ERRORS, InConsultation
@@ -102,34 +102,3 @@ class CriterionDetail(InConsultation, generics.RetrieveAPIView):
         if self.schema_only:
             return Criterion.objects.none()
         return Criterion.objects.filter(consultation=self.consultation).select_related("consultation")
-
-
-# --- References -------------------------------------------------------------------------------------------
-
-
-class ReferenceList(InConsultation, generics.ListAPIView):
-    """The draft's reference annex, by group and number; filterable by group and linked solution."""
-
-    serializer_class = s.ReferenceSerializer
-
-    def get_queryset(self):
-        if self.schema_only:
-            return Reference.objects.none()
-        references = Reference.objects.filter(consultation=self.consultation).prefetch_related("solutions")
-        query = self.query(s.ReferenceQuerySerializer)
-        if query.get("group"):
-            references = references.filter(group=query["group"])
-        if query.get("solution"):
-            references = references.filter(solutions__code=query["solution"])
-        return references.order_by("group_order", "number")
-
-    @extend_schema(parameters=[s.ReferenceQuerySerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(responses={201: s.ReferenceSerializer, **WRITE_ERRORS})
-    def post(self, request, slug):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        reference = services.reference_create(consultation=self.consultation, **serializer.validated_data)
-        return Response(self.get_serializer(reference).data, status=status.HTTP_201_CREATED)
