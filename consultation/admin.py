@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from consultation.models import (
+    AccessEvent,
     Assessment,
     AssessmentRevision,
     Classification,
@@ -268,3 +269,15 @@ class RoundAnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class DraftVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["consultation", "label", "published_at", "created_by"]
     search_fields = ["consultation__slug", "label", "note"]
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The access trail: read here, never added, changed or deleted (superusers included; the database refuses
+    updates and deletes anyway)."""
+
+    list_display = ["at", "username", "kind", "consultation", "what", "path", "ip"]
+    list_filter = ["kind", "consultation"]
+    search_fields = ["username", "path", "what"]
+    list_select_related = ["consultation"]
+    date_hierarchy = "at"

@@ -12,6 +12,7 @@ import rules
 from consultation.models import Consultation, Membership, Role, RoundStatus, Status
 
 _CACHE_ATTR = "_consultation_roles"
+_SEEN_ATTR = "_consultations_seen"
 
 
 def role_of(user, consultation: Consultation) -> str | None:
@@ -69,6 +70,8 @@ rules.add_perm("consultation.import_draft", is_secretariat | is_staff)
 rules.add_perm("consultation.change_ratings", is_secretariat)
 rules.add_perm("consultation.change_open_items", is_secretariat)
 rules.add_perm("consultation.create_consultation", is_staff)
+# The access trail (who read what): the secretariat reads it; nobody changes it (consultation/access.py).
+rules.add_perm("consultation.view_access_trail", is_secretariat)
 
 # Rating rounds (consultation/rounds.py): the secretariat opens and closes them, experts answer,
 # and who reads a round's figures depends on the round (``can_view_round_results``).
@@ -121,4 +124,16 @@ def get_visible_consultation(user, slug: str) -> Consultation:
     consultation = Consultation.objects.filter(slug=slug).first()
     if consultation is None or not can_view(user, consultation):
         raise Http404("No such consultation.")
+    # Kept on the user object beside the roles, so that the access trail's middleware records the read
+    # without looking the consultation up again (consultation/middleware.py).
+    seen = getattr(user, _SEEN_ATTR, None)
+    if seen is None:
+        seen = {}
+        setattr(user, _SEEN_ATTR, seen)
+    seen[slug] = consultation
     return consultation
+
+
+def consultation_seen(user, slug: str) -> Consultation | None:
+    """The consultation ``get_visible_consultation`` last gave ``user`` for ``slug`` (no query), or None."""
+    return (getattr(user, _SEEN_ATTR, None) or {}).get(slug)

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods, require_safe
 
+from consultation.access import access_trail_exempt
 from consultation.diffs import import_preview_changes
 from consultation.exceptions import ConsultationError
 from consultation.forms import DraftUploadForm
@@ -110,6 +111,7 @@ def import_detail(request: HttpRequest, consultation: Consultation, pk: int) -> 
     )
 
 
+@access_trail_exempt  # polled every second; the import's page that polls it is recorded
 @consultation_page(permission="consultation.import_draft")
 @require_safe
 def import_progress(request: HttpRequest, consultation: Consultation, pk: int) -> HttpResponse:

@@ -326,4 +326,4 @@ class AttachmentDownload(SubmissionView):
         attachment = Attachment.objects.filter(submission=submission, pk=attachment_pk).first()
         if attachment is None:
             raise Http404("No such attachment.")
-        return attachment_response(attachment)
+        return attachment_response(attachment, request=request, consultation=self.consultation)

@@ -335,7 +335,7 @@ def attachment_download(request: HttpRequest, consultation: Consultation, pk: in
     if not rules.has_perm("evidence.view_attachments", request.user, submission):
         raise Http404("No such attachment.")  # a file of input shown pseudonymised is not offered at all
     attachment = get_object_or_404(Attachment, submission=submission, pk=attachment_pk)
-    return attachment_response(attachment)
+    return attachment_response(attachment, request=request, consultation=consultation)
 
 
 # --- Lists -------------------------------------------------------------------------------------------------

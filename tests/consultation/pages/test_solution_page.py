@@ -89,5 +89,5 @@ def test_the_page_takes_a_constant_number_of_queries(
     url = reverse("consultation:solution", args=[consultation.slug, "1a"])
     client = client_for(expert)
 
-    with django_assert_max_num_queries(13):  # 12, and the versions offered by the version selector
+    with django_assert_max_num_queries(14):  # 12, the versions offered by the version selector, the access trail
         client.get(url)
