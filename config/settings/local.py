@@ -8,3 +8,6 @@ DEBUG = envbool("DJANGO_DEBUG", "True")
 # Serve static files straight from static/ and the apps, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Security keys (WebAuthn) on http://127.0.0.1 while developing.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = envbool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", "True")

@@ -126,6 +126,8 @@ class Command(BaseCommand):
             *(f"  {username:<12} {role.label.lower()} of '{DEMO_SLUG}'" for username, _, _, role in DEMO_PEOPLE),
             f"  {ADMIN[0]:<12} staff superuser for the Django admin ({SIGN_IN_URL}admin/), not a member",
             f"Password for every demo account: {DEMO_PASSWORD}",
+            "'secretariat' and 'admin' set up two-factor authentication (an authenticator app) at their first"
+            " sign-in; the others may, from their profile.",
         ]
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
 
