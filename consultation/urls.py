@@ -16,6 +16,7 @@ from consultation.views import (
 )
 from consultation.views import criteria as criterion_views
 from consultation.views import history as history_views
+from consultation.views import reattach as reattach_views
 from consultation.views import references as reference_views
 from consultation.views import rounds as round_views
 from consultation.views import versions as version_views
@@ -77,6 +78,8 @@ urlpatterns = [
     path("c/<slug:slug>/import/", imports.import_upload, name="import"),
     path("c/<slug:slug>/import/<int:pk>/", imports.import_detail, name="import_detail"),
     path("c/<slug:slug>/import/<int:pk>/progress/", imports.import_progress, name="import_progress"),
+    path("c/<slug:slug>/reattach/", reattach_views.reattach_page, name="reattach"),
+    path("c/<slug:slug>/reattach/<int:pk>/", reattach_views.reattach_resolve, name="reattach_resolve"),
     path("c/<slug:slug>/access/", access_views.access_page, name="access"),
     path("c/<slug:slug>/access/csv/", access_views.access_csv, name="access_csv"),
 ]

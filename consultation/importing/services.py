@@ -39,6 +39,8 @@ from consultation.rules import accepts_changes
 from consultation.services import assessment_revise, classification_revise
 from consultation.services.versions import unique_version_label, version_publish
 
+from .carry import Snapshot, carry_forward
+from .citations import link_footnotes
 from .parser import parse_draft
 from .plan import ImportPlan, plan_import
 from .uploads import parse_uploaded_draft
@@ -241,6 +243,7 @@ class _Progress:
 
 def _write(plan: ImportPlan, *, draft_import: DraftImport, progress: _Progress, now: datetime) -> dict[str, Any]:
     """Write everything the plan holds; runs inside the import's transaction."""
+    snapshot = Snapshot.take(plan)  # before the rows of the old draft are changed in place
     sections = _write_sections(plan)
     _write_footnotes(plan, sections)
     groups = _write_groups(plan)
@@ -252,11 +255,23 @@ def _write(plan: ImportPlan, *, draft_import: DraftImport, progress: _Progress, 
     progress(92)
     _write_open_items(plan, sections, draft_import.created_by, now)
     _write_references(plan, solutions)
+    citations = link_footnotes(plan.consultation)
+    carried = carry_forward(
+        plan=plan,
+        snapshot=snapshot,
+        sections=sections,
+        solutions=solutions,
+        criteria=criteria,
+        draft_import=draft_import,
+        now=now,
+    )
     return {
         "created": dict(plan.created),
         "changed": len(plan.changes),
         "retired": {kind: list(keys) for kind, keys in plan.retired.items()},
         "revisions": {"assessments": cell_revisions, "classifications": class_revisions},
+        "citations": citations,
+        "carried": carried,
     }
 
 
