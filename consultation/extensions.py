@@ -119,3 +119,78 @@ def readable_input_ids(user, consultation: Consultation) -> set[int]:
     for provider in _providers:
         ids |= provider.readable_input_ids(user, consultation)
     return ids
+
+
+# --- The evidence map (issue 7): per cell, how much evidence there is and whether it argues for a change. ---
+
+
+@dataclass(frozen=True)
+class CellEvidence:
+    """The evidence of one cell the reader may see: how many pieces (input and excerpts), and whether some of it
+    argues for a higher or lower rating after the cell's latest revision without being cited by it."""
+
+    count: int = 0
+    argued: bool = False
+
+
+@dataclass(frozen=True)
+class EvidenceChoice:
+    """A piece of evidence a change of a rating may rest on, as the adoption form offers it."""
+
+    pk: int
+    label: str
+    stance: str = "context"
+    stance_label: str = ""
+
+
+@dataclass
+class AdoptionEvidence:
+    """What a change of a solution's cells (by criterion id) or of its classification (key None) may cite."""
+
+    submissions: dict[int | None, list[EvidenceChoice]] = field(default_factory=dict)
+    excerpts: dict[int | None, list[EvidenceChoice]] = field(default_factory=dict)
+
+
+class EvidenceProvider(Protocol):
+    def cell_evidence_counts(
+        self, user, consultation: Consultation, *, until: datetime | None = None
+    ) -> dict[tuple[int, int], CellEvidence]: ...
+
+    def adoption_evidence(self, user, consultation: Consultation, solution: Solution) -> AdoptionEvidence: ...
+
+
+_evidence_providers: list[EvidenceProvider] = []
+
+
+def register_evidence_provider(provider: EvidenceProvider) -> None:
+    """Called once by an app's ``ready()``; registering the same provider twice has no effect."""
+    if not any(type(known) is type(provider) for known in _evidence_providers):
+        _evidence_providers.append(provider)
+
+
+def cell_evidence_counts(
+    user, consultation: Consultation, *, until: datetime | None = None
+) -> dict[tuple[int, int], CellEvidence]:
+    """``{(solution_id, criterion_id): CellEvidence}`` for the whole matrix, in a constant number of queries.
+
+    With ``until`` (a matrix shown as of a version or a date) only the evidence of that moment counts, and
+    "argued" is judged against the revision then in force.
+    """
+    total: dict[tuple[int, int], CellEvidence] = {}
+    for provider in _evidence_providers:
+        for key, theirs in provider.cell_evidence_counts(user, consultation, until=until).items():
+            mine = total.get(key, CellEvidence())
+            total[key] = CellEvidence(mine.count + theirs.count, mine.argued or theirs.argued)
+    return total
+
+
+def adoption_evidence(user, consultation: Consultation, solution: Solution) -> AdoptionEvidence:
+    """The input and excerpts a change of ``solution``'s ratings or classification may rest on (empty without a
+    provider). Each list is the evidence shown on the cell's (or the solution's) evidence page that may be cited."""
+    found = AdoptionEvidence()
+    for provider in _evidence_providers:
+        theirs = provider.adoption_evidence(user, consultation, solution)
+        for mine, other in ((found.submissions, theirs.submissions), (found.excerpts, theirs.excerpts)):
+            for key, choices in other.items():
+                mine.setdefault(key, []).extend(choices)
+    return found

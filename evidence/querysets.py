@@ -72,3 +72,40 @@ class SubmissionQuerySet(models.QuerySet):
         if role == Role.OBSERVER and consultation.observers_see_input:
             return scoped.filter(shared)
         return scoped.none()
+
+
+# --- The evidence map (evidence/evidence_map.py): input and excerpts of one cell, as the viewer may read them. ---
+
+
+def cell_submissions(submissions: SubmissionQuerySet, solution, criterion) -> SubmissionQuerySet:
+    """The input linked to both ``solution`` and ``criterion``, or proposing a rating of that cell (subqueries,
+    so none appears twice)."""
+    from evidence.models import ProposedRating, Submission
+
+    linked_solution = Submission.solutions.through.objects.filter(solution=solution).values("submission")
+    linked_criterion = Submission.criteria.through.objects.filter(criterion=criterion).values("submission")
+    proposing = ProposedRating.objects.filter(solution=solution, criterion=criterion).values("submission")
+    return submissions.filter((Q(pk__in=linked_solution) & Q(pk__in=linked_criterion)) | Q(pk__in=proposing))
+
+
+def visible_excerpts(user: AbstractBaseUser, consultation: Consultation) -> models.QuerySet:
+    """The excerpts of ``consultation`` ``user`` may read: every excerpt of a source document (members read the
+    library), and an excerpt of input only when the user may read that input (``visible_to``)."""
+    from evidence.models import Excerpt, Submission
+
+    readable = Submission.objects.visible_to(user, consultation).values("pk")
+    return Excerpt.objects.filter(consultation=consultation).filter(
+        Q(submission__isnull=True) | Q(submission__in=readable)
+    )
+
+
+def cell_excerpts(excerpts: models.QuerySet, solution, criterion, assessment=None) -> models.QuerySet:
+    """The excerpts linked to the cell itself, or to both its solution and its criterion (each once)."""
+    from evidence.models import Excerpt
+
+    both = Excerpt.solutions.through.objects.filter(solution=solution).values("excerpt")
+    also = Excerpt.criteria.through.objects.filter(criterion=criterion).values("excerpt")
+    linked = Q(pk__in=both) & Q(pk__in=also)
+    if assessment is not None:
+        linked |= Q(pk__in=Excerpt.cells.through.objects.filter(assessment=assessment).values("excerpt"))
+    return excerpts.filter(linked)

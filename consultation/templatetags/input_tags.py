@@ -19,3 +19,19 @@ def input_count(counts, solution=None, criterion=None) -> dict:
     else:
         n = counts.criterion(criterion)
     return {"n": n}
+
+
+@register.inclusion_tag("consultation/_cell_evidence.html", takes_context=True)
+def cell_evidence(context, counts, solution, criterion) -> dict:
+    """A cell's link to its evidence page, with how much evidence it has and the "change argued" marker.
+
+    ``counts`` is ``consultation.extensions.cell_evidence_counts``; None (no provider) shows nothing."""
+    found = None if counts is None else counts.get((solution.pk, criterion.pk))
+    return {
+        "consultation": context.get("consultation"),
+        "solution": solution,
+        "criterion": criterion,
+        "show": counts is not None,
+        "count": found.count if found else 0,
+        "argued": bool(found and found.argued),
+    }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from consultation.extensions import input_counts
+from consultation.extensions import cell_evidence_counts, input_counts
 from consultation.forms.versions import ViewPointForm
 from consultation.matrix import Cell, ClassificationValue, build_matrix
 from consultation.models import Consultation, Criterion, Solution
@@ -59,5 +59,7 @@ def matrix_page(request: HttpRequest, consultation: Consultation) -> HttpRespons
         # Input per row, column and cell, as the reader may see it (three queries whatever the size), counted up to
         # the moment shown, so that an earlier version is not shown beside input that came after it.
         "input_counts": input_counts(request.user, consultation, until=point.when if point else None),
+        # Evidence per cell (input and excerpts) and whether some argues for a change not decided yet: two queries.
+        "evidence_counts": cell_evidence_counts(request.user, consultation, until=point.when if point else None),
     }
     return render_page(request, consultation, "consultation/matrix.html", context, active="matrix")
