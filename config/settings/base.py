@@ -148,6 +148,8 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 # Private files (attachments, exports) live outside the web root and have no URL: they are served only
 # through views that check permissions. Object storage can replace these backends in production.
 PRIVATE_FILES_ROOT = Path(envstr("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private")))
+# Finished exports are kept this long, then their files are deleted (hourly, by Celery beat).
+EXPORT_EXPIRY_HOURS = envint("EXPORT_EXPIRY_HOURS", "72")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -219,6 +221,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoundStatusEnum": "consultation.models.rounds.RoundStatus",
         "InvitationStatusEnum": "consultation.models.people.InvitationStatus",
+        "ExportFormatEnum": "evidence.models.exports.ExportFormat",
+        "ExportStatusEnum": "evidence.models.exports.ExportStatus",
     },
 }
 
@@ -238,6 +242,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # logged in evidence.SentNotification), so the hourly reminder run only bounds how late a reminder can be.
 CELERY_BEAT_SCHEDULE = {
     "evidence-deadline-reminders": {"task": "evidence.tasks.send_deadline_reminders", "schedule": 3600.0},
+    # Exports past EXPORT_EXPIRY_HOURS lose their file (evidence.services.exports.exports_expire).
+    "evidence-expire-exports": {"task": "evidence.tasks.expire_exports", "schedule": 3600.0},
     "evidence-secretariat-digest": {
         "task": "evidence.tasks.send_secretariat_digests",
         "schedule": crontab(hour=7, minute=0),
