@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("consultation.api.urls")),
     path("api/v1/consultations/<slug:slug>/", include("evidence.api.urls")),
+    path("api/v1/", include("evidence.api.urls_export_jobs")),
     path("", include("consultation.urls")),
     path("", include("evidence.urls")),
 ]

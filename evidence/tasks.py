@@ -30,3 +30,27 @@ def send_submission_receipt(self, version_id: int) -> bool:
     from evidence.receipts import send_submission_receipt as send
 
     return send(version_id=version_id)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def run_export(self, export_id: int) -> str:
+    """Write an export's file. A transient database error retries it (the file is started again from scratch);
+    once the retries are spent, the export is marked failed. The service is idempotent: a finished export is
+    left alone."""
+    from evidence.services.exports import export_fail, export_run
+
+    try:
+        return export_run(export_id=export_id).status
+    except OperationalError as error:
+        if self.request.retries >= self.max_retries:
+            export_fail(export_id=export_id, error="the database could not be reached; please try again.")
+            raise
+        raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True)
+def expire_exports(self) -> int:
+    """Run by Celery beat every hour: delete the files of exports past their expiry time."""
+    from evidence.services.exports import exports_expire
+
+    return exports_expire()

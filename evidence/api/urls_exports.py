@@ -2,4 +2,10 @@
 
 Included by evidence/api/urls.py (mounted at /api/v1/consultations/{slug}/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from evidence.api import exports
+
+urlpatterns: list = [
+    path("exports/", exports.ExportList.as_view(), name="export-list"),
+]
