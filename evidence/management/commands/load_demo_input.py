@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from consultation.models import Consultation, ExpertType, Profile
+from evidence.demo_library import load_demo_sources
 from evidence.models import Submission
 from evidence.services.submissions import input_refusal, submission_save_draft, submission_submit
 from evidence.services.triage import internal_note_add, open_item_answers_set, submission_triage, tag_create
@@ -74,6 +75,7 @@ class Command(BaseCommand):
                     defaults={"name": name, "organisation": organisation, "expert_type": expert_type,
                               "country": country},
                 )  # fmt: skip
+        load_demo_sources(consultation, self.stdout)
         created = []
         for author_name, title, body, codes, keys, answers_item, rating in INPUT:
             author = users.get(author_name)
