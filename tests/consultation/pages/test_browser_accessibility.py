@@ -175,6 +175,8 @@ def test_every_page_meets_wcag_2_1_aa(live_server, consultation, paper, secretar
     signed_out, signed_in = _member_urls(consultation, secretariat)
     urls.update(signed_in)
     urls.update(_version_urls(consultation, secretariat))
+    # The access trail, listing the reads of the pages above (they come first, so it has rows by then).
+    urls["access trail"] = reverse("consultation:access", args=[consultation.slug]) + "?kind=page_view"
     # Account security: the two-factor authentication page and the sessions list.
     urls["two-factor authentication"] = reverse("mfa_index")
     urls["sessions"] = reverse("usersessions_list")
