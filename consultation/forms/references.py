@@ -118,6 +118,7 @@ class ReferenceImportForm(forms.Form):
     text = forms.CharField(
         label="Or paste the entries",
         required=False,
+        strip=False,  # line numbers in messages count the lines as pasted
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
     )
     format = forms.ChoiceField(label="Format", choices=FORMATS, initial="auto")
@@ -131,13 +132,13 @@ class ReferenceImportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        upload, text = data.get("file"), (data.get("text") or "").strip()
+        upload, text = data.get("file"), data.get("text") or ""
         if upload:
             try:
                 data["content"] = read_bibliography_upload(upload)
             except forms.ValidationError as error:
                 self.add_error("file", error)
-        elif text:
+        elif text.strip():
             if len(text.encode("utf-8")) > settings.DRAFT_UPLOAD_MAX_BYTES:
                 self.add_error("text", "The text is too long; split it and import the parts.")
             data["content"] = text
