@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from consultation.models import Consultation
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +167,41 @@ def test_the_finder_catches_each_kind_of_inline_code():
         "inline <script> without src",
         "<style> element",
     ]
+
+
+def test_the_account_security_pages_carry_no_inline_code(client, expert, with_totp):
+    with_totp(expert)
+    client.force_login(expert)
+    target = reverse("mfa_deactivate_totp")
+    assert client.post(f"{reverse('account_reauthenticate')}?next={target}", {"password": PASSWORD}).status_code == 302
+
+    for name in (
+        "mfa_index",
+        "mfa_deactivate_totp",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_add_webauthn",
+        "mfa_list_webauthn",
+        "usersessions_list",
+        "account_reauthenticate",
+        "mfa_reauthenticate",
+    ):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert check_page(response.content.decode())[0] == [], name
+        assert 'class="page-title"' in response.content.decode() or 'class="h3 mb-3"' in response.content.decode(), name
+
+
+def test_the_sign_in_code_step_and_setting_up_an_app_carry_no_inline_code(client, expert, with_totp):
+    client.force_login(expert)
+    client.post(f"{reverse('account_reauthenticate')}?next=/", {"password": PASSWORD})
+    setup = client.get(reverse("mfa_activate_totp"))
+    assert setup.status_code == 200
+    assert check_page(setup.content.decode())[0] == []
+    client.post(reverse("logout"))
+
+    with_totp(expert)
+    client.post(reverse("login"), {"login": expert.username, "password": PASSWORD})
+    step = client.get(reverse("mfa_authenticate"))
+    assert step.status_code == 200
+    assert check_page(step.content.decode())[0] == []
