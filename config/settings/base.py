@@ -204,7 +204,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "consultation.api.schema.ApiAutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "1200/minute", "tokens": "10/minute"},
     "EXCEPTION_HANDLER": "consultation.api.exceptions.exception_handler",
 }
@@ -217,6 +217,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The error answers common to every endpoint (401, 403, 404, 400, 409), added where a view's annotation
+    # left them out (consultation/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "consultation.api.schema.add_common_error_responses",
+    ],
     # Several models have a "status" with their own choices: name each set after its model.
     "ENUM_NAME_OVERRIDES": {
         "RoundStatusEnum": "consultation.models.rounds.RoundStatus",

@@ -319,7 +319,8 @@ class AttachmentList(SubmissionView):
 class AttachmentDownload(SubmissionView):
     """The file itself, as a download (author, secretariat)."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS})
+    # The file goes out with its own content type (application/pdf, image/png ...).
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY, **ERRORS})
     def get(self, request, slug, pk, attachment_pk):
         submission = self.submission()
         require("evidence.view_attachments", request.user, submission, "Only the author and the secretariat see files.")

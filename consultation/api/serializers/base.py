@@ -20,6 +20,25 @@ def absolute_url(request, name: str, **kwargs) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
+# Times before 1900 come out in the site's time zone with a local-mean-time offset in seconds (Brussels:
+# +00:17:30), which is not an RFC 3339 time; times near the year 9999 overflow it. Neither is a date a
+# consultation can mean.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 9998
+
+
+class SensibleDateTimeField(serializers.DateTimeField):
+    """A date-time accepted only between the years 1900 and 9998 (400 with a field message otherwise)."""
+
+    default_error_messages = {"out_of_range": "Choose a time between the years {earliest} and {latest}."}
+
+    def to_internal_value(self, value):
+        when = super().to_internal_value(value)
+        if not EARLIEST_YEAR <= when.year <= LATEST_YEAR:
+            self.fail("out_of_range", earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
+        return when
+
+
 class ScopedSlugField(serializers.SlugRelatedField):
     """A related object named by its natural key, looked up only inside the request's consultation."""
 

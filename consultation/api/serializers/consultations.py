@@ -7,7 +7,7 @@ from rest_framework import serializers
 from consultation.models import Consultation
 from consultation.rules import role_of
 
-from .base import absolute_url
+from .base import SensibleDateTimeField, absolute_url
 
 # --- Tokens -----------------------------------------------------------------------------------------------
 
@@ -28,6 +28,8 @@ class TokenStatusSerializer(serializers.Serializer):
 class ConsultationSerializer(serializers.ModelSerializer):
     role = serializers.SerializerMethodField(help_text="Your role in this consultation.")
     url = serializers.SerializerMethodField()
+    opens_at = SensibleDateTimeField(required=False, allow_null=True)
+    closes_at = SensibleDateTimeField(required=False, allow_null=True)
 
     class Meta:
         model = Consultation

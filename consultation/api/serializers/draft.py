@@ -19,7 +19,9 @@ class FootnoteSerializer(serializers.Serializer):
 
 
 class SectionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True, help_text="The parent section's number; null at the top."
+    )
     footnotes = FootnoteSerializer(many=True, read_only=True)
 
     class Meta:

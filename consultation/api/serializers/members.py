@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from consultation.models import Invitation, InvitationStatus, Membership, Profile, Role
 
-from .base import UserLabelField, absolute_url, user_label
+from .base import SensibleDateTimeField, UserLabelField, absolute_url, user_label
 
 
 class ProfileSummarySerializer(serializers.ModelSerializer):
@@ -54,7 +54,7 @@ class MemberCreateSerializer(serializers.Serializer):
 
 class MemberUpdateSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices, required=False)
-    deadline_extended_until = serializers.DateTimeField(
+    deadline_extended_until = SensibleDateTimeField(
         required=False,
         allow_null=True,
         help_text="The member may submit until then, after the closing date; null removes it.",

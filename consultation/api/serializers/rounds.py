@@ -10,7 +10,7 @@ from consultation.consensus import STAR_VALUES, Figures
 from consultation.models import Round, RoundAnswer, RoundStatus
 from consultation.rounds import CellResult, answer_problems, round_phase
 
-from .base import absolute_url
+from .base import SensibleDateTimeField, absolute_url
 
 
 def round_etag(round: Round) -> str:
@@ -91,8 +91,8 @@ class RoundDetailSerializer(RoundSerializer):
 
 class RoundCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, allow_blank=True, default="")
-    opens_at = serializers.DateTimeField()
-    closes_at = serializers.DateTimeField()
+    opens_at = SensibleDateTimeField()
+    closes_at = SensibleDateTimeField()
     cells = CellRefSerializer(
         many=True, required=False, help_text="The cells to rate; every current cell when left out."
     )
@@ -107,7 +107,7 @@ class RoundChangeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=RoundStatus.choices, required=False, help_text='"closed" closes the round; a closed round stays closed.'
     )
-    closes_at = serializers.DateTimeField(required=False)
+    closes_at = SensibleDateTimeField(required=False)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from consultation.models import DraftVersion
 
-from .base import UserLabelField, absolute_url
+from .base import SensibleDateTimeField, UserLabelField, absolute_url
 from .ratings import visible_title
 
 
@@ -15,6 +15,7 @@ class VersionSerializer(serializers.ModelSerializer):
     """A named version: the label, when it was published and a note. ``published_at`` defaults to now."""
 
     created_by = UserLabelField()
+    published_at = SensibleDateTimeField(required=False, help_text="When the version stands; now when left out.")
     import_filename = serializers.SerializerMethodField(help_text="The draft file whose import made this version.")
     diff = serializers.SerializerMethodField(help_text="Its differences from the version before it.")
     ratings = serializers.SerializerMethodField(help_text="The matrix as this version published it.")
@@ -24,7 +25,6 @@ class VersionSerializer(serializers.ModelSerializer):
         fields = ["label", "published_at", "note", "created_by", "created_at", "import_filename", "diff", "ratings"]
         read_only_fields = ["created_by", "created_at"]
         extra_kwargs = {
-            "published_at": {"required": False, "help_text": "When the version stands; now when left out."},
             "note": {"required": False},
             # Uniqueness and "/" are checked by the service, with the message the page shows too.
             "label": {"validators": []},
