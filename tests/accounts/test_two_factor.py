@@ -185,3 +185,20 @@ def test_the_profile_links_to_two_factor_authentication_and_sessions(client, exp
 
     assert f'href="{reverse("mfa_index")}">Two-factor authentication</a>' in html
     assert f'href="{reverse("usersessions_list")}">Sessions</a>' in html
+
+
+def test_the_admin_signs_in_through_the_same_form_so_its_password_alone_does_not_get_in(
+    client, mfa_required, with_totp
+):
+    staff = UserFactory(username="admin-with-app", is_staff=True, is_superuser=True)
+    with_totp(staff)
+
+    to_admin = client.get("/admin/", follow=True)
+    assert to_admin.redirect_chain[-1][0] == reverse("login") + "?next=%2Fadmin%2F"
+
+    posted = client.post("/admin/login/?next=/admin/", {"username": staff.username, "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert posted.status_code in (301, 302, 405)
+    response = client.post(reverse("login") + "?next=/admin/", {"login": staff.username, "password": PASSWORD})
+    assert response.url == reverse("mfa_authenticate")
+    assert client.get("/admin/").status_code == 302
