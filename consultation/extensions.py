@@ -143,12 +143,24 @@ class EvidenceChoice:
     stance_label: str = ""
 
 
+@dataclass(frozen=True)
+class CellChoices:
+    """The evidence one change (of a cell, or of a classification) may cite."""
+
+    submissions: list[EvidenceChoice] = field(default_factory=list)
+    excerpts: list[EvidenceChoice] = field(default_factory=list)
+
+
 @dataclass
 class AdoptionEvidence:
     """What a change of a solution's cells (by criterion id) or of its classification (key None) may cite."""
 
     submissions: dict[int | None, list[EvidenceChoice]] = field(default_factory=dict)
     excerpts: dict[int | None, list[EvidenceChoice]] = field(default_factory=dict)
+
+    def of(self, criterion_id: int | None) -> CellChoices:
+        """The choices of the cell of that criterion, or of the classification for None."""
+        return CellChoices(self.submissions.get(criterion_id, []), self.excerpts.get(criterion_id, []))
 
 
 class EvidenceProvider(Protocol):

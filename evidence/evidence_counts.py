@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, Value
+from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 
 from consultation.extensions import AdoptionEvidence, CellEvidence, EvidenceChoice
 from consultation.models import Assessment, AssessmentRevision, Consultation, Solution
@@ -132,22 +132,18 @@ class EvidenceMapProvider:
 
     def adoption_evidence(self, user, consultation: Consultation, solution: Solution) -> AdoptionEvidence:
         """Per criterion of ``solution``: the cell's citable input (with the stance of its proposal) and excerpts;
-        under None, the solution's excerpts for its classification. Citable: submitted, not withdrawn. Five
-        queries."""
-        current = {
-            criterion: (stars, bool(revision))
-            for criterion, stars, revision in Assessment.objects.filter(solution=solution).values_list(
-                "criterion_id", "stars", "revision"
-            )
-        }
+        under None, the solution's excerpts for its classification. Citable: submitted, not withdrawn. Two queries,
+        and two more when there are excerpts."""
         citable = Submission.objects.visible_to(user, consultation).submitted().filter(withdrawn_at__isnull=True)
         found = AdoptionEvidence()
-        rows = ProposedRating.objects.filter(submission__in=citable.values("pk"), solution=solution)
-        for pk, title, criterion, stars in rows.values_list(
-            "submission_id", "submission__title", "criterion_id", "stars"
+        cell = Assessment.objects.filter(solution=OuterRef("solution"), criterion=OuterRef("criterion"))
+        rows = ProposedRating.objects.filter(submission__in=citable.values("pk"), solution=solution).annotate(
+            now=Subquery(cell.values("stars")[:1]), rated=Subquery(cell.values("revision")[:1])
+        )
+        for pk, title, criterion, stars, now, rated in rows.values_list(
+            "submission_id", "submission__title", "criterion_id", "stars", "now", "rated"
         ).order_by("submission__submitted_at", "submission_id"):
-            now, rated = current.get(criterion, (None, False))
-            stance = stance_of_proposal(stars, now, rated)
+            stance = stance_of_proposal(stars, now, bool(rated))
             label = f"#{pk} {title or 'Untitled'} (proposes {'N/A' if stars is None else f'{stars}★'})"
             found.submissions.setdefault(criterion, []).append(EvidenceChoice(pk, label, stance, STANCE_LABELS[stance]))
         excerpt_rows = (
@@ -162,6 +158,8 @@ class EvidenceMapProvider:
         )
         excerpts = {e.pk: e for e in excerpt_rows.only("pk", "quote", "stance")}
         criteria_of: dict[int, set[int]] = {}
+        if not excerpts:
+            return found
         for pk, criterion in Excerpt.cells.through.objects.filter(
             excerpt__in=list(excerpts), assessment__solution=solution
         ).values_list("excerpt_id", "assessment__criterion_id"):

@@ -331,6 +331,14 @@ class RatingChangeForm(forms.Form):
         help_text="The submitted input on this solution the change rests on.",
         error_messages={"invalid_choice": "Submission %(value)s is not submitted input on this solution."},
     )
+    excerpts = forms.TypedMultipleChoiceField(
+        label="Excerpts",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The excerpts of source documents or input on this rating the change rests on.",
+        error_messages={"invalid_choice": "Excerpt %(value)s is not an excerpt on this rating."},
+    )
     round = forms.TypedChoiceField(
         label="Rests on round",
         required=False,
@@ -342,10 +350,11 @@ class RatingChangeForm(forms.Form):
 
     levels = USUAL_LEVELS
 
-    def __init__(self, *args, submissions=(), rounds=(), **kwargs):
-        """``submissions`` and ``rounds``: what the change may rest on (see ``views.solutions.adoption_basis``)."""
+    def __init__(self, *args, submissions=(), rounds=(), evidence=None, **kwargs):
+        """``submissions`` and ``rounds``: what the change may rest on (see ``views.solutions.adoption_basis``);
+        ``evidence``: the cell's own evidence list (``extensions.adoption_evidence``, its submissions and excerpts)."""
         super().__init__(*args, **kwargs)
-        set_basis_choices(self, submissions, rounds)
+        set_basis_choices(self, submissions, rounds, evidence)
 
     @classmethod
     def initial_for(cls, assessment) -> dict:
@@ -378,11 +387,24 @@ class RatingChangeForm(forms.Form):
             "expected_revision": data["revision"],
             "evidence": data.get("evidence") or [],
             "round_number": data.get("round"),
+            "excerpts": data.get("excerpts") or [],
         }
 
 
-def set_basis_choices(form: forms.Form, submissions, rounds) -> None:
-    form.fields["evidence"].choices = [(s.pk, f"#{s.pk} {s.title or 'Untitled'}") for s in submissions]
+def set_basis_choices(form: forms.Form, submissions, rounds, evidence=None) -> None:
+    """The choices of what a change rests on. ``evidence`` (``extensions.CellChoices`` of the cell or the
+    solution: its ``submissions`` and ``excerpts``) comes first, with its stance; then the rest of the submitted
+    input on the solution."""
+    offered = list(evidence.submissions) if evidence else []
+    known = {choice.pk for choice in offered}
+    form.fields["evidence"].choices = [
+        *((c.pk, f"{c.label}, {c.stance_label.lower()}" if c.stance_label else c.label) for c in offered),
+        *((s.pk, f"#{s.pk} {s.title or 'Untitled'}") for s in submissions if s.pk not in known),
+    ]
+    form.fields["excerpts"].choices = [
+        (c.pk, f"{c.label}, {c.stance_label.lower()}" if c.stance_label else c.label)
+        for c in (evidence.excerpts if evidence else [])
+    ]
     form.fields["round"].choices = [("", "No round"), *((r.number, f"Round {r.number}") for r in rounds)]
 
 
@@ -406,11 +428,19 @@ class ClassificationChangeForm(forms.Form):
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     evidence = RatingChangeForm.base_fields["evidence"]
+    excerpts = forms.TypedMultipleChoiceField(
+        label="Excerpts",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The excerpts linked to this solution the change rests on.",
+        error_messages={"invalid_choice": "Excerpt %(value)s is not an excerpt on this solution."},
+    )
     round = RatingChangeForm.base_fields["round"]
 
-    def __init__(self, *args, submissions=(), rounds=(), **kwargs):
+    def __init__(self, *args, submissions=(), rounds=(), evidence=None, **kwargs):
         super().__init__(*args, **kwargs)
-        set_basis_choices(self, submissions, rounds)
+        set_basis_choices(self, submissions, rounds, evidence)
 
     @classmethod
     def initial_for(cls, classification) -> dict:
@@ -427,4 +457,5 @@ class ClassificationChangeForm(forms.Form):
             "expected_revision": data["revision"],
             "evidence": data.get("evidence") or [],
             "round_number": data.get("round"),
+            "excerpts": data.get("excerpts") or [],
         }

@@ -47,7 +47,14 @@ def cell_history_page(request: HttpRequest, consultation: Consultation, code: st
             AssessmentRevision.objects.filter(assessment=assessment)
             .select_related("created_by", "round", "draft_import")
             .prefetch_related(
-                Prefetch("evidence", queryset=evidence_model._default_manager.order_by("pk").only("pk", "title"))
+                Prefetch("evidence", queryset=evidence_model._default_manager.order_by("pk").only("pk", "title")),
+                # The excerpts it rests on (evidence.Excerpt, reached through the M2M: no import of that app).
+                Prefetch(
+                    "excerpts",
+                    queryset=AssessmentRevision.excerpts.field.related_model._default_manager.order_by("pk").only(
+                        "pk", "quote", "submission_id"
+                    ),
+                ),
             )
             .order_by("number")
         )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from consultation.adoption import candidate_submissions, closed_rounds
 from consultation.exceptions import ConsultationError, StaleObjectError
+from consultation.extensions import adoption_evidence
 from consultation.forms import ClassificationChangeForm, RatingChangeForm
 from consultation.models import Assessment, Classification, Consultation, Criterion, Solution
 from consultation.rules import accepts_changes
@@ -35,9 +36,14 @@ def _solution_url(solution: Solution, anchor: str) -> str:
     return reverse("consultation:solution", args=[solution.consultation.slug, solution.code]) + f"#{anchor}"
 
 
-def _basis(consultation: Consultation, solution: Solution) -> dict:
-    """What a change of the solution may rest on: its submitted input and the closed rounds."""
-    return {"submissions": candidate_submissions(solution), "rounds": closed_rounds(consultation)}
+def _basis(request: HttpRequest, consultation: Consultation, solution: Solution, criterion_id: int | None) -> dict:
+    """What a change of the solution may rest on: its submitted input, the closed rounds, and the cell's (or for
+    None the classification's) own evidence list: input proposing a rating of it and excerpts on it."""
+    return {
+        "submissions": candidate_submissions(solution),
+        "rounds": closed_rounds(consultation),
+        "evidence": adoption_evidence(request.user, consultation, solution).of(criterion_id),
+    }
 
 
 def _with_revision(data: QueryDict, revision: int) -> QueryDict:
@@ -56,7 +62,7 @@ def rating_change_page(request: HttpRequest, consultation: Consultation, code: s
     anchor = f"criterion-{criterion.key}"
     if request.method != "POST":
         return redirect(_solution_url(solution, anchor))
-    basis = _basis(consultation, solution)
+    basis = _basis(request, consultation, solution, criterion.pk)
     form = RatingChangeForm(request.POST, auto_id=rating_form_id(criterion.key), **basis)
     if not accepts_changes(consultation):
         form.add_error(None, frozen_message(consultation))
@@ -98,7 +104,7 @@ def classification_change_page(request: HttpRequest, consultation: Consultation,
     anchor = "classification"
     if request.method != "POST":
         return redirect(_solution_url(solution, anchor))
-    basis = _basis(consultation, solution)
+    basis = _basis(request, consultation, solution, None)
     form = ClassificationChangeForm(request.POST, auto_id=CLASSIFICATION_FORM_ID, **basis)
     if not accepts_changes(consultation):
         form.add_error(None, frozen_message(consultation))

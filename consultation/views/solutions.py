@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from consultation.adoption import candidate_submissions, closed_rounds, round_figures_by_cell
 from consultation.consistency import describe_expected, disagrees, mapping_for
-from consultation.extensions import linked_input
+from consultation.extensions import AdoptionEvidence, adoption_evidence, linked_input
 from consultation.forms import ClassificationChangeForm, RatingChangeForm
 from consultation.forms.versions import ViewPointForm
 from consultation.models import (
@@ -151,10 +151,12 @@ def solution_response(
     may_change = rules.has_perm("consultation.change_ratings", request.user, consultation)
     editable = may_change and accepts_changes(consultation) and point is None
     mapping = mapping_for(consultation)
-    submissions, rounds, figures = [], [], {}
+    submissions, rounds, figures, evidence = [], [], {}, AdoptionEvidence()
     if editable or pending is not None:
         submissions, rounds = candidate_submissions(solution), closed_rounds(consultation)
         figures = round_figures_by_cell(consultation, rounds, list(assessments.values()))
+        # Each cell's own evidence (input proposing a rating of it, excerpts on it), as its evidence page lists it.
+        evidence = adoption_evidence(request.user, consultation, solution)
 
     def rating(criterion: Criterion) -> CriterionRating:
         assessment = assessments.get(criterion.pk)
@@ -168,6 +170,7 @@ def solution_response(
             auto_id=rating_form_id(criterion.key),
             submissions=submissions,
             rounds=rounds,
+            evidence=evidence.of(criterion.pk),
         )
         return CriterionRating(criterion, assessment, form, mapping=mapping, rounds=cell_rounds)
 
@@ -179,6 +182,7 @@ def solution_response(
             auto_id=CLASSIFICATION_FORM_ID,
             submissions=submissions,
             rounds=rounds,
+            evidence=evidence.of(None),
         )
         classification_problem = ""
     else:

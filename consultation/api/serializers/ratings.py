@@ -123,11 +123,18 @@ class RatingChangeSerializer(serializers.Serializer):
         min_value=1,
         help_text="Number of the closed rating round the change rests on (the revision's source is then round).",
     )
+    excerpts = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=200,
+        help_text="Ids of the excerpts (of source documents, or of submitted input) the change rests on.",
+    )
 
     def to_service(self) -> dict:
         """The validated data as keyword arguments of ``services.rating_change``."""
         data = dict(self.validated_data)
         data["evidence"] = data.pop("evidence", [])
+        data["excerpts"] = data.pop("excerpts", [])
         data["round_number"] = data.pop("round", None)
         return data
 
@@ -148,10 +155,24 @@ class EvidenceSerializer(serializers.Serializer):
         return visible_title(self.context, obj.pk, obj.title)
 
 
+class CitedExcerptSerializer(serializers.Serializer):
+    """An excerpt a change rests on; its quote only for readers who may read what it quotes (a source document,
+    or input they may read)."""
+
+    id = serializers.IntegerField(source="pk")
+    quote = serializers.SerializerMethodField()
+
+    def get_quote(self, obj) -> str | None:
+        if obj.submission_id is None:
+            return obj.quote
+        return visible_title(self.context, obj.submission_id, obj.quote)
+
+
 class RevisionSerializer(serializers.ModelSerializer):
     created_by = UserLabelField()
     round = serializers.IntegerField(source="round.number", allow_null=True, read_only=True, default=None)
     evidence = EvidenceSerializer(many=True, read_only=True, help_text="The submissions the change rests on.")
+    excerpts = CitedExcerptSerializer(many=True, read_only=True, help_text="The excerpts the change rests on.")
 
     class Meta:
         model = AssessmentRevision
@@ -164,6 +185,7 @@ class RevisionSerializer(serializers.ModelSerializer):
             "source",
             "round",
             "evidence",
+            "excerpts",
             "created_at",
             "created_by",
         ]
@@ -174,10 +196,11 @@ class ClassificationRevisionSerializer(serializers.ModelSerializer):
     created_by = UserLabelField()
     round = serializers.IntegerField(source="round.number", allow_null=True, read_only=True, default=None)
     evidence = EvidenceSerializer(many=True, read_only=True, help_text="The submissions the change rests on.")
+    excerpts = CitedExcerptSerializer(many=True, read_only=True, help_text="The excerpts the change rests on.")
 
     class Meta:
         model = ClassificationRevision
-        fields = ["number", "value", "reason", "source", "round", "evidence", "created_at", "created_by"]
+        fields = ["number", "value", "reason", "source", "round", "evidence", "excerpts", "created_at", "created_by"]
         read_only_fields = fields
 
 
@@ -203,11 +226,18 @@ class ClassificationChangeSerializer(serializers.Serializer):
     round = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, help_text="Number of the closed rating round the change rests on."
     )
+    excerpts = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=200,
+        help_text="Ids of the excerpts (of source documents, or of submitted input) the change rests on.",
+    )
 
     def to_service(self) -> dict:
         """The validated data as keyword arguments of ``services.classification_change``."""
         data = dict(self.validated_data)
         data["evidence"] = data.pop("evidence", [])
+        data["excerpts"] = data.pop("excerpts", [])
         data["round_number"] = data.pop("round", None)
         return data
 

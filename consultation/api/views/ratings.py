@@ -32,6 +32,12 @@ def evidence_prefetch() -> Prefetch:
     return Prefetch("evidence", queryset=submission._default_manager.order_by("pk").only("pk", "title"))
 
 
+def excerpts_prefetch() -> Prefetch:
+    """The excerpts behind revisions, reached through the M2M as well."""
+    excerpt = AssessmentRevision.excerpts.field.related_model
+    return Prefetch("excerpts", queryset=excerpt._default_manager.order_by("pk").only("pk", "quote", "submission_id"))
+
+
 class AtMoment:
     """Reads ``?version=`` (a named version's label; an unknown one is a 400) or ``?as_of=``."""
 
@@ -154,7 +160,7 @@ class RatingHistory(InConsultation, generics.ListAPIView):
                 assessment__solution=self.solution(), assessment__criterion=self.criterion()
             )
             .select_related("created_by", "round")
-            .prefetch_related(evidence_prefetch())
+            .prefetch_related(evidence_prefetch(), excerpts_prefetch())
             .order_by("number")
         )
 
@@ -181,7 +187,7 @@ class ClassificationDetail(InConsultation):
         history = (
             ClassificationRevision.objects.filter(classification=classification)
             .select_related("created_by", "round")
-            .prefetch_related(evidence_prefetch())
+            .prefetch_related(evidence_prefetch(), excerpts_prefetch())
             .order_by("number")
             if classification
             else []

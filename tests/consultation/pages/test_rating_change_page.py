@@ -284,8 +284,9 @@ def test_the_secretariats_page_with_its_change_forms_takes_no_more_queries_than_
 ):
     client = client_for(secretariat)
 
-    # A reader's 13, plus the input and the closed rounds a change may rest on (and, with rounds, their figures).
-    with django_assert_max_num_queries(17):
+    # A reader's 13, plus the input and the closed rounds a change may rest on (and, with rounds, their figures),
+    # plus the cells' own evidence lists (input proposing ratings, excerpts: two queries).
+    with django_assert_max_num_queries(19):
         html = client.get(solution_url).content.decode()
 
     assert html.count("<summary>Change this rating") == 2
