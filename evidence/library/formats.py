@@ -15,7 +15,7 @@ import io
 from markdown_it import MarkdownIt
 
 from .blocks import Builder, Extracted
-from .text import build_plain
+from .text import build_plain, heading_level
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
@@ -169,6 +169,32 @@ def _markdown_table(tokens, index: int, builder: _MarkdownBuilder) -> int:
     return end + 1
 
 
+def pdf_page_text(raw: str) -> str:
+    """A page's text as pypdf gives it (no blank lines between paragraphs) with its titles set apart.
+
+    A line counts as a title only when it reads as one (``text.heading_level``), the line before it ends a
+    sentence (or there is none) and the line after it starts with a capital or a digit; a title is then
+    surrounded by blank lines so that the plain-text reader sees it standing alone. Lines holding nothing
+    but a bullet (pypdf emits list markers apart from their items) are dropped.
+    """
+    lines = [line.rstrip() for line in raw.replace("\r\n", "\n").split("\n")]
+    lines = [line for line in lines if line.strip() not in {"•", "▪", "◦", "-", "–", "●"}]
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        before = lines[index - 1].strip() if index else ""
+        after = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        titled = (
+            heading_level(line)
+            and (not before or before[-1] in ".:;!?")
+            and (not after or after[0].isupper() or after[0].isdigit())
+        )
+        if titled:
+            out.extend(["", line.strip(), ""])
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def extract_pdf(data: bytes) -> Extracted:
     from pypdf import PdfReader
 
@@ -179,7 +205,7 @@ def extract_pdf(data: bytes) -> Extracted:
             page_text = page.extract_text() or ""
         except Exception:
             page_text = ""
-        build_plain(builder, page_text, page=number)
+        build_plain(builder, pdf_page_text(page_text), page=number)
     return builder.result()
 
 

@@ -85,6 +85,7 @@ def test_a_pdf_gives_its_text_page_by_page_with_conservative_headings():
     )
     result = extract(data, PDF, "study.pdf")
     assert "Detection runs on the device before sending." in result.text
+    assert spans(result, "heading") == ["1. Scope of the study"]
     pages = {b.get("page") for b in result.blocks}
     assert pages == {1, 2}
     second = [b for b in result.blocks if b.get("page") == 2]
