@@ -4,7 +4,8 @@ A footnote cites a reference when it
 - names its DOI or its link (URL);
 - points at it in words: "reference 1 of encryption related solutions in annex 2";
 - quotes its title (folded for case, punctuation and accents; titles of at least three words);
-- or names its first author's surname together with its year, and no other reference fits as well.
+- or names its first author's surname together with its year, and no other work of that author of that year
+  is in the annex.
 
 Matching stays conservative: a footnote that only mentions a surname, or a
 year, links to nothing. The secretariat can correct links afterwards.
@@ -74,11 +75,15 @@ def cited_references(text: str, references: Sequence[Reference]) -> list[Referen
 
     if not found:
         years = {int(m.group()) for m in _YEAR.finditer(text)}
-        candidates = [
-            r for r in references if r.year in years and (surname := _surname(r.authors)) and f" {surname} " in folded
-        ]
-        if len(candidates) == 1:
-            found[candidates[0].pk] = candidates[0]
+        by_surname: dict[str, list[Reference]] = {}
+        for reference in references:
+            surname = _surname(reference.authors)
+            if reference.year in years and surname and f" {surname} " in folded:
+                by_surname.setdefault(surname, []).append(reference)
+        # One work per named author and year; two works of one author in that year leave it unclear: none.
+        for candidates in by_surname.values():
+            if len(candidates) == 1:
+                found[candidates[0].pk] = candidates[0]
 
     order = {r.pk: i for i, r in enumerate(references)}
     return sorted(found.values(), key=lambda r: order[r.pk])
