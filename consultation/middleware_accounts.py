@@ -22,9 +22,14 @@ from django.utils import timezone
 # Epoch seconds, kept in the session: when the user signed in, and the last activity recorded.
 SESSION_STARTED_KEY = "_session_started"
 SESSION_SEEN_KEY = "_session_seen"
-# Activity is recorded (the session saved, its expiry pushed back) at most this often: saving the session on
-# every request would add a write to every page and API call.
+# Activity is recorded (the session saved, its expiry pushed back) at most every SESSION_ACTIVITY_SECONDS
+# (default one minute): saving the session on every request would add a write to every page and API call.
 TOUCH_EVERY_SECONDS = 60
+
+
+def touch_every() -> int:
+    return getattr(settings, "SESSION_ACTIVITY_SECONDS", TOUCH_EVERY_SECONDS)
+
 
 MFA_SETUP_MESSAGE = (
     "Secretariat members and administrators must protect their account with a second factor. "
@@ -75,7 +80,7 @@ class SessionLifetimeMiddleware:
             return self._end(request, "Your session reached its maximum length. Please sign in again.")
         if idle > settings.SESSION_COOKIE_AGE:
             return self._end(request, "You were signed out after a period without activity. Please sign in again.")
-        if seen is None or idle >= TOUCH_EVERY_SECONDS:
+        if seen is None or idle >= touch_every():
             session[SESSION_SEEN_KEY] = now  # saved at the end of the request, which also pushes the expiry back
             self._record_activity(request, session)
         return None

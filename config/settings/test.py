@@ -41,3 +41,6 @@ ACCOUNT_RATE_LIMITS = {
 
 # Most tests sign in with force_login and no second factor; tests/accounts/ switch the requirement on.
 MFA_REQUIRED_FOR_SECRETARIAT = False
+# Activity is recorded at most every 10 minutes (1 in production): a slow test between signing in and its
+# request must not see the session's save among the queries it counts.
+SESSION_ACTIVITY_SECONDS = 600

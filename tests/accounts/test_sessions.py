@@ -164,3 +164,14 @@ def test_changing_the_second_factor_asks_for_the_password_again(client, expert, 
         assert response.status_code == 302, url
         assert response.url.startswith(reverse("account_reauthenticate")) or response.url == reverse("mfa_index")
     assert client.get(reverse("mfa_deactivate_totp")).url.startswith(reverse("account_reauthenticate"))
+
+
+def test_activity_updates_the_last_seen_time_of_the_session_list(consultation, expert):
+    laptop = sign_in(expert, "Laptop browser/1.0")
+    row = UserSession.objects.get(user=expert)
+    UserSession.objects.filter(pk=row.pk).update(last_seen_at=row.created_at.replace(year=2020))
+    age_session(laptop, seen=20 * 60)
+
+    assert laptop.get(LIST).status_code == 200
+
+    assert UserSession.objects.get(pk=row.pk).last_seen_at.year > 2020
