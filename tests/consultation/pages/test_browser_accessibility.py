@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from consultation.services.rounds import round_open
 from tests.consultation.references.axe_urls import reference_urls
+from tests.evidence.evidence_map.axe_urls import evidence_map_urls
 from tests.evidence.exports.axe_urls import export_urls
 from tests.factories import PASSWORD
 
@@ -179,6 +180,8 @@ def test_every_page_meets_wcag_2_1_aa(live_server, consultation, paper, secretar
     urls.update(_version_urls(consultation, secretariat))
     # References: the add, edit and import forms, and the links waiting to be re-attached.
     urls.update(reference_urls(consultation, secretariat))
+    # The evidence map: a cell's evidence (filtered, with a change argued), a solution's and an open item's.
+    urls.update(evidence_map_urls(consultation, secretariat, paper))
     # Exports: the request form with the list of one's exports, and a finished export.
     urls.update(export_urls(consultation, secretariat))
     # The access trail, listing the reads of the pages above (they come first, so it has rows by then).
