@@ -191,6 +191,9 @@ def export_run(*, export_id: int) -> Export:
     relative = f"{export.consultation.slug}/export-{export.pk}-{secrets.token_hex(8)}.{EXTENSIONS[export.format]}"
     final = Path(storage.path(relative))
     final.parent.mkdir(parents=True, exist_ok=True)
+    # A worker killed while writing leaves its partial file; the redelivered task starts afresh without it.
+    for stale in final.parent.glob(f".export-{export.pk}-*.part"):
+        stale.unlink(missing_ok=True)
     temp = None
     try:
         writer = _writer(export.format)
@@ -283,4 +286,10 @@ def exports_expire(*, now=None) -> int:
             status=ExportStatus.EXPIRED, file_name="", step="Expired"
         )
         count += 1
+    # Partial files of exports whose worker died and that were never run again.
+    root = Path(export_storage().path(""))
+    stale_before = (now - timedelta(hours=expiry_hours())).timestamp()
+    for stale in root.glob("*/.export-*.part") if root.exists() else []:
+        if stale.stat().st_mtime < stale_before:
+            stale.unlink(missing_ok=True)
     return count

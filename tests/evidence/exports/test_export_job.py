@@ -148,3 +148,28 @@ def test_a_version_of_another_consultation_or_a_comparison_with_a_later_version_
         export_request(consultation=consultation, user=secretariat, format="tiff")
     assert "format" in refused.value.message_dict
     assert not Export.objects.exists()
+
+
+def test_a_partial_file_left_by_a_killed_worker_is_removed_when_the_task_is_delivered_again(
+    consultation, secretariat, exports_folder
+):
+    export = export_request(consultation=consultation, user=secretariat, format="docx")
+    Export.objects.filter(pk=export.pk).update(status="running", attempts=1)  # a worker died while writing
+    partial = exports_folder / consultation.slug / f".export-{export.pk}-killed.part"
+    partial.parent.mkdir(parents=True)
+    partial.write_bytes(b"PK half an archive")
+
+    export = export_run(export_id=export.pk)
+
+    assert export.status == "done" and export.attempts == 2
+    assert files_in(exports_folder) == [export_file_path(export)]
+
+
+def test_expiry_also_sweeps_old_partial_files_of_exports_never_run_again(consultation, exports_folder):
+    old = exports_folder / consultation.slug / ".export-999-lost.part"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"%PDF half")
+
+    exports_expire(now=timezone.now() + timedelta(hours=73))
+
+    assert files_in(exports_folder) == []
