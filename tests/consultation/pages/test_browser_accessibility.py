@@ -19,6 +19,7 @@ from consultation.services.rounds import round_open
 from tests.consultation.references.axe_urls import reference_urls
 from tests.evidence.evidence_map.axe_urls import evidence_map_urls
 from tests.evidence.exports.axe_urls import export_urls
+from tests.evidence.library.axe_urls import library_urls
 from tests.factories import PASSWORD
 
 from .conftest import page_urls
@@ -180,6 +181,8 @@ def test_every_page_meets_wcag_2_1_aa(live_server, consultation, paper, secretar
     urls.update(_version_urls(consultation, secretariat))
     # References: the add, edit and import forms, and the links waiting to be re-attached.
     urls.update(reference_urls(consultation, secretariat))
+    # The evidence library: sources, a source's structured text, excerpts and their forms.
+    urls.update(library_urls(consultation, secretariat))
     # The evidence map: a cell's evidence (filtered, with a change argued), a solution's and an open item's.
     urls.update(evidence_map_urls(consultation, secretariat, paper))
     # Exports: the request form with the list of one's exports, and a finished export.
