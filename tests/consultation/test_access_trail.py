@@ -141,6 +141,23 @@ def test_an_attachment_download_through_the_api_is_recorded_once(consultation, e
     assert event.details["sha256"] == attachment.sha256
 
 
+def test_an_export_made_and_downloaded_is_recorded_with_its_requester_and_checksum(consultation, secretariat):
+    from evidence.services.exports import export_request, export_run
+
+    export = export_request(consultation=consultation, user=secretariat, format="json")
+    export = export_run(export_id=export.pk)  # what the Celery task does
+
+    made = AccessEvent.objects.get()
+    assert (made.kind, made.user, made.consultation) == (AccessKind.EXPORT, secretariat, consultation)
+    assert made.details["sha256"] == export.sha256 and made.details["export"] == export.pk
+    url = reverse("evidence:export_download", args=[consultation.slug, export.pk])
+    response = signed_in(secretariat).get(url, REMOTE_ADDR="192.0.2.44")
+    assert response.status_code == 200
+    downloaded = AccessEvent.objects.exclude(pk=made.pk).get()  # the download alone, no page view beside it
+    assert (downloaded.kind, downloaded.user, downloaded.ip) == (AccessKind.EXPORT_DOWNLOAD, secretariat, "192.0.2.44")
+    assert export.download_name in downloaded.what
+
+
 def test_a_refused_download_is_not_recorded(consultation, expert, other_expert, attachment):
     url = reverse("evidence:download", args=[consultation.slug, attachment.submission_id, attachment.pk])
 
