@@ -9,7 +9,11 @@ from evidence.models import ExportFormat
 
 
 class ExportRequestForm(forms.Form):
-    format = forms.ChoiceField(choices=ExportFormat.choices, initial=ExportFormat.PDF, widget=forms.RadioSelect)
+    format = forms.ChoiceField(
+        choices=ExportFormat.choices,
+        initial=ExportFormat.PDF,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
     version = forms.ModelChoiceField(
         queryset=DraftVersion.objects.none(),
         required=False,

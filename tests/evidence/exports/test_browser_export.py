@@ -17,6 +17,8 @@ from evidence.models import Export
 from tests.consultation.pages.test_browser_matrix import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import PASSWORD, AssessmentFactory, CriterionFactory, SolutionFactory, SolutionGroupFactory
 
+SCREENSHOT = Path(__file__).resolve().parents[3] / "var" / "screenshots" / "export.png"
+
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [
@@ -81,11 +83,17 @@ def test_the_secretariat_requests_a_pdf_watches_its_progress_and_downloads_it(
     expect(page.locator("#export-progress progress")).to_have_attribute("value", "100")
     expect(page.locator("#export-announcer")).to_have_text("The export is ready to download.")
 
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
     with page.expect_download() as downloading:
         download_link.click()
     download = downloading.value
     saved = Path(tmp_path) / download.suggested_filename
     download.save_as(saved)
+
+    page.get_by_role("link", name="All your exports").click()
+    expect(page.locator(".exports-table .export-status--done")).to_have_text("Done")
+    page.screenshot(path=str(SCREENSHOT.with_name("exports.png")), full_page=True)
 
     assert download.suggested_filename.endswith(".pdf")
     assert saved.read_bytes().startswith(b"%PDF")
