@@ -12,6 +12,8 @@ from consultation.models import Assessment, Criterion, OpenItem, Section, Soluti
 from evidence.api.serializers import ScopedPrimaryKeyField
 from evidence.models import Excerpt, SourceDocument, SourceVersion, Stance
 
+MAX_ID = 2**31 - 1
+
 
 def api_url(request, name: str, **kwargs) -> str:
     path = reverse(f"evidence-api:{name}", kwargs=kwargs)
@@ -122,7 +124,9 @@ class SourceVersionWriteSerializer(serializers.Serializer):
 
 
 class SourceQuerySerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, min_value=1, help_text="Which version's text (default latest).")
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="Which version's text (default latest)."
+    )
 
 
 @extend_schema_field(
@@ -174,8 +178,8 @@ class CellField(serializers.Field):
 
 
 class PositionSerializer(serializers.Serializer):
-    start = serializers.IntegerField(min_value=0)
-    end = serializers.IntegerField(min_value=1)
+    start = serializers.IntegerField(min_value=0, max_value=MAX_ID)
+    end = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class ExcerptLinksSerializer(serializers.Serializer):
@@ -199,12 +203,16 @@ class ExcerptLinksSerializer(serializers.Serializer):
 class ExcerptWriteSerializer(ExcerptLinksSerializer):
     source = ScopedPrimaryKeyField(queryset=SourceDocument.objects.none(), required=False, allow_null=True)
     source_version = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text="Number of the quoted version (default latest)."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Number of the quoted version (default latest).",
     )
-    submission = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    submission = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
     quote = serializers.CharField(trim_whitespace=False, max_length=100000)
     start = serializers.IntegerField(required=False, min_value=0)
-    end = serializers.IntegerField(required=False, min_value=1)
+    end = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     position = PositionSerializer(required=False, help_text="The quote's offsets (or send start and end).")
 
     def validate(self, data):
@@ -224,8 +232,8 @@ class ExcerptPatchSerializer(ExcerptLinksSerializer):
 
 
 class ExcerptQuerySerializer(serializers.Serializer):
-    source = serializers.IntegerField(required=False, min_value=1)
-    submission = serializers.IntegerField(required=False, min_value=1)
+    source = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    submission = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     solution = serializers.CharField(required=False, max_length=20, help_text="Solution code; cells count.")
     criterion = serializers.CharField(required=False, max_length=60, help_text="Criterion key; cells count.")
     stance = serializers.ChoiceField(required=False, choices=Stance.choices)

@@ -15,6 +15,9 @@ from evidence.forms.submissions import CriterionChoice, OpenItemChoice, SectionC
 from evidence.library.extract import SOURCE_TYPES_TEXT
 from evidence.models import Stance
 
+# Ids and offsets beyond what a PostgreSQL integer holds are refused as bad input, never sent to the database.
+MAX_ID = 2**31 - 1
+
 
 class CellChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Assessment) -> str:
@@ -26,7 +29,7 @@ def _date_input() -> forms.DateInput:
 
 
 class SourceMetadataForm(forms.Form):
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, min_value=0, max_value=MAX_ID, widget=forms.HiddenInput)
     title = forms.CharField(label="Title", max_length=500)
     author = forms.CharField(label="Author or issuing body", max_length=300, required=False)
     date = forms.DateField(label="Date", required=False, widget=_date_input())
@@ -57,7 +60,7 @@ class SourceForm(SourceMetadataForm):
 
 
 class SourceVersionForm(forms.Form):
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, min_value=0, max_value=MAX_ID, widget=forms.HiddenInput)
     file = forms.FileField(
         label="New version",
         help_text=f"{SOURCE_TYPES_TEXT}. Earlier versions and the excerpts quoted from them are kept.",
@@ -72,7 +75,7 @@ def _checkboxes() -> forms.CheckboxSelectMultiple:
 class ExcerptLinksForm(forms.Form):
     """Stance, note and links: what an excerpt bears on. Used to make one and to change one."""
 
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, min_value=0, max_value=MAX_ID, widget=forms.HiddenInput)
     stance = forms.ChoiceField(label="Stance", choices=Stance.choices, widget=forms.RadioSelect)
     cells = CellChoice(
         label="Cells (solution × criterion)",
@@ -117,11 +120,11 @@ class ExcerptLinksForm(forms.Form):
 class ExcerptForm(ExcerptLinksForm):
     """A new excerpt: the selected passage (filled in by the page's script) and its links."""
 
-    source = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    source_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    submission = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    end = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    source = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    source_version = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    submission = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    start = forms.IntegerField(min_value=0, max_value=MAX_ID, widget=forms.HiddenInput)
+    end = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     quote = forms.CharField(
         label="Quoted passage", strip=False, widget=forms.Textarea(attrs={"rows": 3, "readonly": True})
     )

@@ -6,7 +6,7 @@ plain text, which share a content type.
 
 from __future__ import annotations
 
-from evidence.attachments import DOCX, PDF, TXT, AttachmentRefused
+from evidence.attachments import DOCX, PDF, TXT, AttachmentRefused, AttachmentTypeRefused
 
 from .blocks import Extracted
 from .formats import extract_docx, extract_markdown, extract_pdf
@@ -33,7 +33,7 @@ def extract(data: bytes, content_type: str, name: str = "") -> Extracted:
         text = data.decode("utf-8-sig")
         result = extract_markdown(text) if name.lower().endswith(MARKDOWN_SUFFIXES) else extract_text(text)
     else:
-        raise AttachmentRefused(f"A source document must be {SOURCE_TYPES_TEXT}; this file is not.")
+        raise AttachmentTypeRefused(f"A source document must be {SOURCE_TYPES_TEXT}; this file is not.")
     if not result.text.strip():
         raise AttachmentRefused(
             "No text could be read from the file (a scanned PDF holds only images): add it as a link instead, "

@@ -150,11 +150,12 @@ def excerpt_new(request: HttpRequest, consultation: Consultation) -> HttpRespons
 
 def _filters(request: HttpRequest, consultation: Consultation) -> dict:
     get = request.GET
+    source = get.get("source", "")
     chosen = {
         "stance": get.get("stance", "") if get.get("stance", "") in Stance.values else "",
         "solution": get.get("solution", "")[:20],
         "criterion": get.get("criterion", "")[:60],
-        "source": get.get("source", "") if get.get("source", "").isascii() and get.get("source", "").isdigit() else "",
+        "source": source if source.isascii() and source.isdigit() and len(source) <= 9 else "",
     }
     return chosen
 

@@ -95,7 +95,7 @@ def _version_param(request: HttpRequest, source: SourceDocument) -> SourceVersio
     versions = source.versions.order_by("-number")
     raw = request.GET.get("version", "")
     if raw:
-        if not raw.isascii() or not raw.isdigit():
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
             raise Http404("No such version.")
         return get_object_or_404(versions, number=int(raw))
     return versions.first()

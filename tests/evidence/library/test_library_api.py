@@ -205,3 +205,16 @@ def test_the_lists_take_the_same_queries_at_two_sizes(
         grow(5)
         with django_assert_num_queries(len(small.captured_queries)):
             assert client.get(f"{base(consultation)}/{path}").status_code == 200
+
+
+def test_ids_beyond_the_databases_integers_are_a_400(api_client, consultation, expert, own_source):
+    client = api_client(expert)
+    huge = 10**30
+    assert client.get(f"{base(consultation)}/excerpts/?source={huge}").status_code == 400
+    response = client.post(
+        f"{base(consultation)}/excerpts/",
+        {"source": own_source.pk, "quote": "Study", "start": 0, "end": huge, "stance": "lower"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert client.get(f"{base(consultation)}/sources/{own_source.pk}/?version={huge}").status_code == 400

@@ -157,3 +157,46 @@ def test_the_sources_list_takes_the_same_queries_at_two_sizes(
     add(8)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url("sources", consultation)).content.decode().count("<tr>") == 11
+
+
+def test_a_zip_bomb_named_docx_is_refused_as_a_source_and_nothing_is_kept(page_client, consultation, secretariat):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("word/document.xml", b"\x00" * (30 * 1024 * 1024))
+    response = page_client(secretariat).post(
+        url("source_new", consultation), {"title": "Bomb", "file": upload(buffer.getvalue(), "paper.docx")}
+    )
+    assert response.status_code == 400
+    assert "zip bomb" in response.content.decode()
+    assert not SourceDocument.objects.exists()
+
+
+def test_a_spreadsheet_is_not_a_source_document(page_client, consultation, secretariat):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "x"
+    out = io.BytesIO()
+    book.save(out)
+    response = page_client(secretariat).post(
+        url("source_new", consultation), {"title": "Sheet", "file": upload(out.getvalue(), "sheet.xlsx")}
+    )
+    assert response.status_code == 415
+    assert "plain text, Markdown, PDF or Word" in response.content.decode()
+
+
+def test_ids_beyond_the_databases_integers_are_bad_input_not_errors(page_client, consultation, secretariat, own_source):
+    client = page_client(secretariat)
+    huge = "9" * 30
+    assert client.get(url("excerpts", consultation) + f"?source={huge}").status_code == 200
+    assert client.get(url("source", consultation, own_source.pk) + f"?version={huge}").status_code == 404
+    response = client.post(
+        url("excerpt_new", consultation), {"source": huge, "start": 0, "end": 5, "quote": "Study", "stance": "lower"}
+    )
+    assert response.status_code == 400
