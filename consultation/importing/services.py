@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, transaction
 from django.utils import timezone
 
 from consultation.exceptions import StateConflictError
@@ -43,6 +43,7 @@ from .carry import Snapshot, carry_forward
 from .citations import link_footnotes
 from .parser import parse_draft
 from .plan import ImportPlan, plan_import
+from .progress import ImportProgress
 from .uploads import parse_uploaded_draft
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,7 @@ def draft_import_apply(*, draft_import_id: int) -> DraftImport:
     draft_import = DraftImport.objects.select_related("consultation", "created_by").get(pk=draft_import_id)
     if not started:
         return draft_import
-    progress = _Progress(draft_import.pk)
+    progress = ImportProgress(draft_import.pk)
     try:
         parsed = parse_draft(draft_import.content, draft_import.filename)
         progress(5)
@@ -203,45 +204,10 @@ def _fail(draft_import: DraftImport, exc: Exception) -> None:
         logger.exception("Could not record the failure of import %s", draft_import.pk)
 
 
-class _Progress:
-    """Records an import's progress where other connections see it while the import is still running.
-
-    The data is written in one transaction, so a progress update on the same
-    connection would stay invisible until the end; a second connection commits
-    each step at once. When the caller already holds a transaction (a shell, a
-    test), nobody else could see the import anyway, and the main connection is
-    used. The second connection only touches the progress column, which the
-    main transaction never locks before its final update.
-    """
-
-    STEP = 5
-
-    def __init__(self, draft_import_id: int):
-        self.draft_import_id = draft_import_id
-        self.shown = 0
-        self.side = None if connection.in_atomic_block else connection.copy()
-
-    def __call__(self, percent: float) -> None:
-        percent = max(0, min(99, int(percent)))  # 100 is written with the data, when it is done
-        if percent < self.shown + self.STEP:
-            return
-        self.shown = percent
-        if self.side is None:
-            DraftImport.objects.filter(pk=self.draft_import_id).update(progress=percent)
-            return
-        table = self.side.ops.quote_name(DraftImport._meta.db_table)
-        with self.side.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET progress = %s WHERE id = %s", [percent, self.draft_import_id])  # noqa: S608
-
-    def close(self) -> None:
-        if self.side is not None:
-            self.side.close()
-
-
 # --- writing the draft -------------------------------------------------------------------------------------
 
 
-def _write(plan: ImportPlan, *, draft_import: DraftImport, progress: _Progress, now: datetime) -> dict[str, Any]:
+def _write(plan: ImportPlan, *, draft_import: DraftImport, progress: ImportProgress, now: datetime) -> dict[str, Any]:
     """Write everything the plan holds; runs inside the import's transaction."""
     snapshot = Snapshot.take(plan)  # before the rows of the old draft are changed in place
     sections = _write_sections(plan)
@@ -412,7 +378,7 @@ def _write_assessments(
     criteria: dict[str, Criterion],
     draft_import: DraftImport,
     now: datetime,
-    progress: _Progress,
+    progress: ImportProgress,
 ) -> int:
     """One revision per cell whose stars, level or rationale differ (or that has none yet); returns their number."""
     cells = dict(plan.existing.assessments)

@@ -250,3 +250,30 @@ def test_only_the_secretariat_may_open_or_use_the_reattach_page(reimported, clie
     assert (page.status_code, post.status_code) == (status, status)
     row.refresh_from_db()
     assert row.status == "pending"
+
+
+def test_the_reattach_page_takes_the_same_queries_for_2_and_20_waiting_links(
+    linked, consultation, client, secretariat, django_assert_max_num_queries, django_assert_num_queries
+):
+    scope, item = linked["scope"], linked["item"]
+
+    def waiting(start: int, end: int) -> None:
+        for i in range(start, end):
+            Reattachment.objects.create(
+                consultation=consultation,
+                holder_kind="open_item",
+                holder_id=item.pk,
+                holder_label="Open item",
+                target_kind="section" if i % 2 else "cell",
+                old_target_id=scope.pk + 1000 + i,
+                old_target_label=f"Section {i}",
+            )
+
+    client.force_login(secretariat)
+    waiting(0, 2)
+    client.get(reattach_url(consultation))
+    with django_assert_max_num_queries(40) as few:
+        client.get(reattach_url(consultation))
+    waiting(2, 20)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert "20 links waiting" in client.get(reattach_url(consultation)).content.decode()
