@@ -344,11 +344,27 @@ PATTERNS = checked_patterns()
 
 def test_every_url_pattern_has_a_row():
     missing = sorted(set(PATTERNS) - set(EXPECTED))
-    assert not missing, f"URL patterns with no row in EXPECTED (say who may open them): {missing}"
+    assert not missing, (
+        f"URL patterns with no row in EXPECTED (name the pattern if it has none, and say who may open it): {missing}"
+    )
     stale = sorted(set(EXPECTED) - set(PATTERNS))
     assert not stale, f"rows in EXPECTED for URL patterns that no longer exist: {stale}"
     incomplete = sorted(name for name, statuses in EXPECTED.items() if set(statuses) != set(ROLES))
     assert not incomplete, f"rows that do not name every role: {incomplete}"
+
+
+def test_the_table_keeps_the_house_rules_inside_a_consultation():
+    """Whatever a row says, inside a consultation anonymous visitors sign in first (302 to the sign-in page, 401
+    from the API) and non-members, superusers included, find nothing (404): a row cannot make a leak look right."""
+    broken = []
+    for name, (route, arguments) in PATTERNS.items():
+        statuses = EXPECTED.get(name)
+        if statuses is None or "slug" not in arguments:
+            continue
+        signed_out = 401 if route.startswith("api/") else 302
+        if statuses["anonymous"] != signed_out or {statuses["non_member"], statuses["non_member_superuser"]} != {404}:
+            broken.append(name)
+    assert not broken, f"rows that let anonymous visitors or non-members in: {broken}"
 
 
 @pytest.fixture(scope="module")
