@@ -7,6 +7,7 @@ import io
 import zipfile
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from consultation.models import Assessment, AssessmentRevision
 from evidence.exports import csv as csv_export
@@ -107,3 +108,42 @@ def test_an_observer_gets_only_the_input_observers_may_read():
     rows = table(export(context(consultation, user="observer", pseudonymise=True)), "submissions")
 
     assert rows == []
+
+
+def test_through_the_export_job_the_matrix_marks_the_cells_changed_since_the_chosen_version(exports_folder):
+    from consultation.models import DraftVersion
+    from tests.evidence.exports.conftest import run_export
+
+    consultation = load_demo(rounds=True)
+    user = get_user_model().objects.get(username="secretariat")
+    v1 = DraftVersion.objects.get(consultation=consultation, label="v1 as circulated")
+
+    export, data = run_export(consultation, user, "csv", compare_to=v1)
+
+    assert export.status == "done" and export.download_name.endswith(".zip")
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    matrix = table(archive, "matrix")
+    changed = {(r["solution"], r["criterion"]): r["changed since v1 as circulated"] for r in matrix}
+    assert len(changed) == 55
+    assert changed[("1d", "effectiveness")] == "down"
+    assert sum(1 for value in changed.values() if value) == 1
+    assert f"Prepared for {user.get_full_name()}" in archive.read("README.txt").decode("utf-8")
+
+
+def test_through_the_export_job_an_observer_gets_a_pseudonymised_json_without_notes(exports_folder):
+    import json
+
+    from tests.evidence.exports.conftest import run_export
+
+    consultation = load_demo(rounds=True)
+    consultation.observers_may_export = consultation.observers_see_input = True
+    consultation.save()
+    observer = get_user_model().objects.get(username="observer")
+
+    export, data = run_export(consultation, observer, "json", include_internal_notes=True)
+
+    document = json.loads(data)
+    assert export.status == "done" and document["export"]["pseudonymise"] is True
+    assert document["export"]["include_internal_notes"] is False
+    assert document["submissions"] and all("internal_notes" not in s for s in document["submissions"])
+    assert not any(name in data.decode("utf-8") for name in NAMES)
