@@ -224,7 +224,7 @@ class ConsultationChangeForm(ConsultationDetailsForm):
 
     # Who reads the experts' input, and when the reminders go out (issue 3): changed on this page like the
     # details above, so that sharing is the secretariat's decision rather than an administrator's.
-    SHARING = ("share_input_with_experts", "observers_see_input", "reminder_days_before")
+    SHARING = ("share_input_with_experts", "observers_see_input", "observers_may_export", "reminder_days_before")
     CHANGEABLE = ConsultationDetailsForm.CHANGEABLE + SHARING
 
     share_input_with_experts = forms.BooleanField(
@@ -237,6 +237,12 @@ class ConsultationChangeForm(ConsultationDetailsForm):
         label="Observers read the experts' input",
         required=False,
         help_text="Observers then read the submitted input, pseudonymised; never internal notes.",
+    )
+    observers_may_export = forms.BooleanField(
+        label="Observers may export summaries",
+        required=False,
+        help_text="Observers then make exports (PDF, Word, tables) themselves: always pseudonymised, never with "
+        "internal notes, and with the input only where they may read it.",
     )
     reminder_days_before = forms.IntegerField(
         label="Reminder (days before the closing date)",

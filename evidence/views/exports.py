@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_safe
 
-from consultation.access import access_record
+from consultation.access import access_record, access_trail_exempt
 from consultation.models import AccessKind, Consultation, Role
 from consultation.rules import role_of
 from consultation.views.common import add_service_errors, consultation_page, render_page
@@ -124,6 +124,7 @@ def export_page(request: HttpRequest, consultation: Consultation, pk: int) -> Ht
     )
 
 
+@access_trail_exempt  # polled every second; the export's page that polls it is recorded
 @consultation_page()
 @require_safe
 def export_progress(request: HttpRequest, consultation: Consultation, pk: int) -> HttpResponse:

@@ -52,6 +52,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
             # Who reads the experts' input and when reminders go out (as on the edit page).
             "share_input_with_experts",
             "observers_see_input",
+            "observers_may_export",
             "reminder_days_before",
         ]
         read_only_fields = ["version", "created_at", "updated_at"]

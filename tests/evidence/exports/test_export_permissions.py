@@ -235,3 +235,49 @@ def test_the_exports_page_and_list_endpoint_take_the_same_number_of_queries_for_
     large = (count(pages(consultation), page), count(api_url, api))
     assert small == large
     assert api.get(api_url).data["count"] == 6
+
+
+def test_the_export_page_is_in_the_access_trail_but_its_polled_progress_fragment_is_not(
+    consultation, secretariat, page_client
+):
+    client = page_client(secretariat)
+    client.post(pages(consultation), {"format": "pdf", "watermark": "on"})
+    urls = export_urls(Export.objects.get())
+
+    client.get(urls["page"])
+    for _ in range(3):
+        client.get(urls["progress"])
+
+    paths = list(AccessEvent.objects.filter(kind=AccessKind.PAGE_VIEW).values_list("path", flat=True))
+    assert paths.count(urls["page"]) == 1 and urls["progress"] not in paths
+
+
+def test_the_secretariat_lets_observers_export_on_the_edit_page_and_in_the_api(
+    consultation, secretariat, observer, page_client, api_client
+):
+    form = {
+        "reference": consultation.reference,
+        "title": consultation.title,
+        "marking": consultation.marking,
+        "status": consultation.status,
+        "opens_at": "",
+        "closes_at": "",
+        "version": consultation.version,
+        "reminder_days_before": consultation.reminder_days_before,
+        "observers_may_export": "on",
+    }
+    edit = reverse("consultation:edit", args=[consultation.slug])
+    assert b'name="observers_may_export"' in page_client(secretariat).get(edit).content
+    assert page_client(observer).get(pages(consultation)).status_code == 403
+
+    assert page_client(secretariat).post(edit, form).status_code == 302
+    assert page_client(observer).get(pages(consultation)).status_code == 200
+
+    detail = f"{API}/consultations/{consultation.slug}/"
+    read = api_client(secretariat).get(detail)
+    assert read.data["observers_may_export"] is True
+    changed = api_client(secretariat).patch(
+        detail, {"observers_may_export": False}, format="json", HTTP_IF_MATCH=read["ETag"]
+    )
+    assert changed.status_code == 200 and changed.data["observers_may_export"] is False
+    assert page_client(observer).get(pages(consultation)).status_code == 403
