@@ -17,11 +17,8 @@ holding the whole document in memory.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from collections.abc import Iterator
 from typing import BinaryIO
 
 from django.contrib.auth import get_user_model
@@ -48,83 +45,23 @@ from consultation.models import (
     SolutionGroup,
 )
 from evidence.exports import ExportContext, Progress
+from evidence.exports.json_input import InputSections
+from evidence.exports.json_keys import CONSULTATION_FIELDS, SCHEMA_VERSION, dumps, m2m, ordinals, plain
 from evidence.models import (
     Attachment,
     Excerpt,
     InternalNote,
-    ProposedRating,
-    ProposedReference,
     Pseudonym,
     SourceDocument,
     SourceVersion,
     Submission,
     SubmissionVersion,
-    Tag,
 )
 
-SCHEMA_VERSION = 1
-CONSULTATION_FIELDS = (
-    "slug",
-    "reference",
-    "title",
-    "marking",
-    "status",
-    "opens_at",
-    "closes_at",
-    "created_at",
-    "updated_at",
-    "version",
-    "share_input_with_experts",
-    "observers_see_input",
-    "observers_may_export",
-    "experts_may_add_sources",
-    "reminder_days_before",
-    "consensus_min_share",
-    "consensus_max_iqr",
-    "consistency_mapping",
-)
+__all__ = ["CONSULTATION_FIELDS", "SCHEMA_VERSION", "write"]
 
 
-def plain(value):
-    """A value as JSON holds it: date-times in UTC ISO 8601 with microseconds, decimals as text."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, default=plain)
-
-
-def _m2m(relation, owners: Iterable[int] | None = None, key=None) -> dict[int, list]:
-    """Owner id -> the ids (or ``key(target_id)``) of an M2M relation, sorted; one query."""
-    field = relation.field
-    through = field.remote_field.through
-    source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
-    rows = through.objects.all()
-    if owners is not None:
-        rows = rows.filter(**{f"{source}__in": owners})
-    found: dict[int, list] = defaultdict(list)
-    for owner, other in rows.values_list(source, target).iterator(2000):
-        found[owner].append(other if key is None else key(other))
-    return {owner: sorted((v for v in values if v is not None), key=_sort_key) for owner, values in found.items()}
-
-
-def _sort_key(value):
-    return (0, value, "") if isinstance(value, int) else (1, 0, json.dumps(value))
-
-
-def _ordinals(queryset) -> dict[int, int]:
-    """id -> 1, 2, ... in the order rows were created."""
-    ids = queryset.order_by("created_at", "id").values_list("id", flat=True)
-    return {pk: n for n, pk in enumerate(ids.iterator(2000), start=1)}
-
-
-class Exporter:
+class Exporter(InputSections):
     """Reads a consultation into JSON-ready dicts, section by section, with the keys shared between sections."""
 
     def __init__(self, context: ExportContext):
@@ -157,16 +94,16 @@ class Exporter:
             pk: (self.solution_order[s], self.criterion_order[k])
             for pk, s, k in Assessment.objects.filter(consultation=c).values_list("id", "solution_id", "criterion_id")
         }
-        self.imports = _ordinals(DraftImport.objects.filter(consultation=c))
+        self.imports = ordinals(DraftImport.objects.filter(consultation=c))
         self.rounds = dict(Round.objects.filter(consultation=c).values_list("id", "number"))
-        self.open_items = _ordinals(OpenItem.objects.filter(consultation=c))
+        self.open_items = ordinals(OpenItem.objects.filter(consultation=c))
         visible = Submission.objects.visible_to(context.recipient, c).filter(submitted_at__isnull=False)
-        self.submissions = _ordinals(visible)
-        self.sources = _ordinals(SourceDocument.objects.filter(consultation=c))
+        self.submissions = ordinals(visible)
+        self.sources = ordinals(SourceDocument.objects.filter(consultation=c))
         excerpts = Excerpt.objects.filter(consultation=c).filter(
             Q(submission__isnull=True) | Q(submission__in=visible.values("pk"))
         )
-        self.excerpts = _ordinals(excerpts)
+        self.excerpts = ordinals(excerpts)
         self.users = self._people()
 
     # People ------------------------------------------------------------------------------------------------
@@ -275,7 +212,7 @@ class Exporter:
             yield {"number": s["number"], "title": s["title"], "parent": parent, "order": s["order"], "text": s["text"]}
 
     def footnotes(self) -> Iterator[dict]:
-        refs = _m2m(Footnote.references, key=self.references.get)
+        refs = m2m(Footnote.references, key=self.references.get)
         rows = Footnote.objects.filter(consultation=self.consultation).order_by("number")
         for f in rows.values("id", "number", "text", "section_id").iterator(2000):
             yield {
@@ -308,7 +245,7 @@ class Exporter:
             yield {**k, "retired_at": plain(k["retired_at"])}
 
     def reference_rows(self) -> Iterator[dict]:
-        solutions = _m2m(Reference.solutions, key=self.solutions.get)
+        solutions = m2m(Reference.solutions, key=self.solutions.get)
         rows = Reference.objects.filter(consultation=self.consultation).order_by("group_order", "number")
         for r in rows.values(
             "id", "group", "group_order", "number", "authors", "title", "year", "venue", "url", "doi"
@@ -363,8 +300,8 @@ class Exporter:
 
     def assessment_rows(self) -> Iterator[dict]:
         c = self.consultation
-        evidence = _m2m(AssessmentRevision.evidence, key=self.submissions.get)
-        excerpts = _m2m(AssessmentRevision.excerpts, key=self.excerpts.get)
+        evidence = m2m(AssessmentRevision.evidence, key=self.submissions.get)
+        excerpts = m2m(AssessmentRevision.excerpts, key=self.excerpts.get)
         history = defaultdict(list)
         for r in AssessmentRevision.objects.filter(consultation=c).order_by("number").values().iterator(2000):
             history[r["assessment_id"]].append(self._revision(r, evidence, excerpts))
@@ -384,8 +321,8 @@ class Exporter:
 
     def classification_rows(self) -> Iterator[dict]:
         c = self.consultation
-        evidence = _m2m(ClassificationRevision.evidence, key=self.submissions.get)
-        excerpts = _m2m(ClassificationRevision.excerpts, key=self.excerpts.get)
+        evidence = m2m(ClassificationRevision.evidence, key=self.submissions.get)
+        excerpts = m2m(ClassificationRevision.excerpts, key=self.excerpts.get)
         history = defaultdict(list)
         for r in ClassificationRevision.objects.filter(consultation=c).order_by("number").values().iterator(2000):
             history[r["classification_id"]].append(self._revision(r, evidence, excerpts))
@@ -402,7 +339,7 @@ class Exporter:
 
     def round_rows(self) -> Iterator[dict]:
         rounds = Round.objects.filter(consultation=self.consultation).order_by("number")
-        cells = _m2m(Round.cells, owners=list(self.rounds))
+        cells = m2m(Round.cells, owners=list(self.rounds))
         answers = defaultdict(list)
         for a in RoundAnswer.objects.filter(round__consultation=self.consultation).values().iterator(2000):
             answers[a["round_id"]].append(a)
@@ -432,163 +369,6 @@ class Exporter:
                     }
                     for a in ordered
                 ],
-            }
-
-    # Input ---------------------------------------------------------------------------------------------------
-
-    def tags(self) -> list[str]:
-        return list(Tag.objects.filter(consultation=self.consultation).order_by("name").values_list("name", flat=True))
-
-    def submission_rows(self) -> Iterator[dict]:
-        ids = list(self.submissions)
-        links = {
-            "solutions": _m2m(Submission.solutions, ids, self.solutions.get),
-            "criteria": _m2m(Submission.criteria, ids, self.criteria.get),
-            "sections": _m2m(Submission.sections, ids, self.sections.get),
-            "open_items": _m2m(Submission.open_items, ids, self.open_items.get),
-            "references": _m2m(Submission.references, ids, self.references.get),
-            "tags": _m2m(
-                Submission.tags,
-                ids,
-                dict(Tag.objects.filter(consultation=self.consultation).values_list("id", "name")).get,
-            ),
-            "answers_open_items": _m2m(Submission.answers_open_items, ids, self.open_items.get),
-        }
-        children: dict[str, dict[int, list]] = {}
-        children["versions"] = self._children(
-            SubmissionVersion.objects.filter(submission__in=ids).order_by("submission", "number"),
-            lambda v: {
-                "number": v["number"],
-                "title": v["title"],
-                "body": v["body"],
-                "content": v["content"],
-                "sha256": v["sha256"],
-                "created_by": self.who(v["created_by_id"]),
-                "created_at": plain(v["created_at"]),
-            },
-        )
-        ratings = defaultdict(list)
-        for p in ProposedRating.objects.filter(submission__in=ids).values().iterator(2000):
-            ratings[p["submission_id"]].append(p)
-        children["proposed_references"] = self._children(
-            ProposedReference.objects.filter(submission__in=ids).order_by("submission", "id"),
-            lambda p: {k: p[k] for k in ("authors", "title", "year", "venue", "url")},
-        )
-        children["attachments"] = self._children(
-            Attachment.objects.filter(submission__in=ids).order_by("submission", "uploaded_at", "id"),
-            lambda a: {
-                "name": a["name"],
-                "content_type": a["content_type"],
-                "size": a["size"],
-                "sha256": a["sha256"],
-                "uploaded_by": self.who(a["uploaded_by_id"]),
-                "uploaded_at": plain(a["uploaded_at"]),
-            },
-        )
-        if self.context.include_internal_notes:
-            children["internal_notes"] = self._children(
-                InternalNote.objects.filter(submission__in=ids).order_by("submission", "created_at", "id"),
-                lambda n: {"author": self.who(n["author_id"]), "body": n["body"], "created_at": plain(n["created_at"])},
-            )
-        rows = Submission.objects.filter(pk__in=ids).order_by("created_at", "id")
-        for s in rows.values().iterator(2000):
-            pk = s["id"]
-            entry = {
-                "number": self.submissions[pk],
-                "author": self.who(s["author_id"]),
-                "title": s["title"],
-                "body": s["body"],
-                "status": s["status"],
-                "response": s["response"],
-                "responded_at": plain(s["responded_at"]),
-                "created_at": plain(s["created_at"]),
-                "updated_at": plain(s["updated_at"]),
-                "submitted_at": plain(s["submitted_at"]),
-                "withdrawn_at": plain(s["withdrawn_at"]),
-                "current_version": s["current_version"],
-                "version": s["version"],
-                **{name: found.get(pk, []) for name, found in links.items()},
-                "proposed_ratings": [
-                    {
-                        "cell": [self.solutions[p["solution_id"]], self.criteria[p["criterion_id"]]],
-                        "stars": p["stars"],
-                        "justification": p["justification"],
-                    }
-                    for p in sorted(
-                        ratings.get(pk, []),
-                        key=lambda p: (self.solution_order[p["solution_id"]], self.criterion_order[p["criterion_id"]]),
-                    )
-                ],
-            }
-            for name, found in children.items():
-                entry[name] = found.get(pk, [])
-            yield entry
-
-    def _children(self, queryset, shape) -> dict[int, list]:
-        found = defaultdict(list)
-        for row in queryset.values().iterator(2000):
-            found[row["submission_id"]].append(shape(row))
-        return found
-
-    # The library -----------------------------------------------------------------------------------------------
-
-    def source_rows(self) -> Iterator[dict]:
-        versions = defaultdict(list)
-        for v in SourceVersion.objects.filter(source__consultation=self.consultation).order_by("number").values():
-            versions[v["source_id"]].append(
-                {
-                    "number": v["number"],
-                    "original_name": v["original_name"],
-                    "content_type": v["content_type"],
-                    "size": v["size"],
-                    "sha256": v["sha256"],
-                    "created_by": self.who(v["created_by_id"]),
-                    "created_at": plain(v["created_at"]),
-                    "text": v["text"],
-                    "blocks": v["blocks"],
-                }
-            )
-        rows = SourceDocument.objects.filter(consultation=self.consultation).order_by("created_at", "id")
-        for s in rows.values():
-            yield {
-                "number": self.sources[s["id"]],
-                **{k: plain(s[k]) for k in ("kind", "title", "author", "date", "reference", "marking", "url")},
-                "added_by": self.who(s["added_by_id"]),
-                "created_at": plain(s["created_at"]),
-                "updated_at": plain(s["updated_at"]),
-                "version": s["version"],
-                "versions": versions.get(s["id"], []),
-            }
-
-    def excerpt_rows(self) -> Iterator[dict]:
-        ids = list(self.excerpts)
-        links = {
-            "solutions": _m2m(Excerpt.solutions, ids, self.solutions.get),
-            "criteria": _m2m(Excerpt.criteria, ids, self.criteria.get),
-            "cells": _m2m(Excerpt.cells, ids, self.cells.get),
-            "open_items": _m2m(Excerpt.open_items, ids, self.open_items.get),
-            "sections": _m2m(Excerpt.sections, ids, self.sections.get),
-        }
-        source_versions = dict(
-            SourceVersion.objects.filter(source__consultation=self.consultation).values_list("id", "number")
-        )
-        submission_versions = dict(
-            SubmissionVersion.objects.filter(submission__in=list(self.submissions)).values_list("id", "number")
-        )
-        rows = Excerpt.objects.filter(pk__in=ids).order_by("created_at", "id")
-        for e in rows.values().iterator(2000):
-            yield {
-                "number": self.excerpts[e["id"]],
-                "source": self.sources.get(e["source_id"]),
-                "source_version": source_versions.get(e["source_version_id"]),
-                "submission": self.submissions.get(e["submission_id"]),
-                "submission_version": submission_versions.get(e["submission_version_id"]),
-                **{k: e[k] for k in ("quote", "start", "end", "prefix", "suffix", "stance", "note")},
-                **{name: found.get(e["id"], []) for name, found in links.items()},
-                "created_by": self.who(e["created_by_id"]),
-                "created_at": plain(e["created_at"]),
-                "updated_at": plain(e["updated_at"]),
-                "version": e["version"],
             }
 
 

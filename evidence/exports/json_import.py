@@ -49,7 +49,7 @@ from consultation.models import (
     Solution,
     SolutionGroup,
 )
-from evidence.exports.json import CONSULTATION_FIELDS, SCHEMA_VERSION
+from evidence.exports.json_keys import CONSULTATION_FIELDS, SCHEMA_VERSION
 from evidence.models import (
     Attachment,
     Excerpt,
