@@ -513,3 +513,25 @@ def test_recording_costs_exactly_one_query_the_insert(
     assert "INSERT INTO" in captured.captured_queries[-1]["sql"]
     assert '"consultation_accessevent"' in captured.captured_queries[-1]["sql"]
     assert AccessEvent.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"user": "99999999999999999999"},
+        {"q": "a\x00b"},
+        {"since": "0001-01-01", "until": "9999-12-31"},
+        {"page": "x"},
+        {"kind": "download\x00"},
+    ],
+)
+def test_odd_filters_are_refused_with_a_message_never_a_500(consultation, secretariat, query):
+    page_response = signed_in(secretariat).get(page(consultation, "access"), query)
+    csv_response = signed_in(secretariat).get(page(consultation, "access_csv"), query)
+    api_response = signed_in(secretariat, APIClient).get(api(consultation, "access-trail/"), query)
+
+    assert page_response.status_code == 200
+    assert csv_response.status_code in (200, 400)
+    assert api_response.status_code in (200, 400, 404)
+    if query != {"page": "x"}:
+        assert 'id="filter-errors"' in page_response.content.decode()

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from rest_framework import serializers
 
 from consultation.models import AccessEvent, AccessKind
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A time the database can compare with: DRF's own field fails (500) on times that cannot be expressed in UTC,
+    such as the first hours of the year 1 in Brussels."""
+
+    def to_internal_value(self, value) -> datetime:
+        try:
+            when = super().to_internal_value(value)
+            when.astimezone(UTC)
+        except OverflowError:
+            raise serializers.ValidationError(
+                "This time is out of range: choose one between the years 1 and 9999."
+            ) from None
+        return when
 
 
 class AccessEventSerializer(serializers.ModelSerializer):
@@ -23,8 +40,8 @@ class AccessEventSerializer(serializers.ModelSerializer):
 class AccessQuerySerializer(serializers.Serializer):
     user = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text="A user id.")
     kind = serializers.ChoiceField(choices=AccessKind.choices, required=False)
-    since = serializers.DateTimeField(required=False, help_text="From this time on (included).")
-    until = serializers.DateTimeField(required=False, help_text="Before this time (excluded).")
+    since = BoundedDateTimeField(required=False, help_text="From this time on (included).")
+    until = BoundedDateTimeField(required=False, help_text="Before this time (excluded).")
     q = serializers.CharField(
         required=False, max_length=200, help_text="Text in the path, in what was read or in the username."
     )
