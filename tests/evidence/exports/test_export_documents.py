@@ -116,3 +116,30 @@ def test_a_pseudonymised_docx_without_notes_names_no_expert(demo, demo_users):
     assert "Expert 1" in text
     assert not any(name in text for name in NAMES)
     assert InternalNote.objects.get(submission__consultation=demo).body not in text
+
+
+def docx_text(data: bytes) -> str:
+    document = Document(BytesIO(data))
+    return "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+
+
+def test_an_observers_export_holds_only_the_input_observers_may_read_and_never_a_name(demo, demo_users):
+    from evidence.models import Submission
+
+    demo.observers_may_export = True
+    demo.save(update_fields=["observers_may_export"])
+    titles = list(Submission.objects.filter(consultation=demo).values_list("title", flat=True))
+
+    _, unshared = run_export(demo, demo_users["observer"], "docx", pseudonymise=False, include_internal_notes=True)
+    demo.observers_see_input = True
+    demo.save(update_fields=["observers_see_input"])
+    _, shared = run_export(demo, demo_users["observer"], "docx")
+
+    text = docx_text(unshared)
+    assert not any(title in text for title in titles)  # not even as the evidence of an adopted change
+    text = docx_text(shared)
+    assert all(title in text for title in titles) and "Expert 1" in text
+    assert not any(name in text for name in NAMES)
+    assert InternalNote.objects.get(submission__consultation=demo).body not in text
