@@ -368,9 +368,7 @@ def current_text(excerpt: Excerpt) -> str | None:
     if excerpt.source_id:
         version = latest_version(excerpt.source)
         return version.text if version else None
-    version = SubmissionVersion.objects.filter(
-        submission_id=excerpt.submission_id, number=excerpt.submission.current_version
-    ).first()
+    version = SubmissionVersion.objects.filter(submission_id=excerpt.submission_id).order_by("-number").first()
     return version.body if version else None
 
 

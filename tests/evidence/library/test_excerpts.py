@@ -240,3 +240,27 @@ def test_an_excerpt_page_says_when_its_passage_is_no_longer_there(
     html = page_client(expert).get(reverse("evidence:excerpt", args=[consultation.slug, excerpt.pk])).content.decode()
     assert "no longer in the current version" in html
     assert PASSAGE in html
+
+
+def test_an_excerpt_of_input_follows_the_inputs_new_versions(consultation, expert, secretariat):
+    from evidence.services.submissions import submission_edit
+
+    body = "Opening words.\n\nHashes miss new material entirely."
+    submission = submitted_by(expert, consultation, body=body)
+    passage = "Hashes miss new material"
+    start = body.index(passage)
+    excerpt = excerpt_create(
+        consultation=consultation,
+        user=secretariat,
+        submission=submission,
+        quote=passage,
+        start=start,
+        end=start + len(passage),
+        stance="context",
+    )
+    submission_edit(submission=submission, user=expert, body="A new opening.\n\n" + body)
+    assert excerpt_locate(excerpt).status == "moved"
+    submission.refresh_from_db()
+    submission_edit(submission=submission, user=expert, body="Everything rewritten from scratch.")
+    assert excerpt_locate(excerpt).status == "missing"
+    assert excerpt.submission_version.number == 1
