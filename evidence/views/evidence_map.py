@@ -57,7 +57,11 @@ def solution_evidence_page(request: HttpRequest, consultation: Consultation, cod
 @require_safe
 def open_item_evidence_page(request: HttpRequest, consultation: Consultation, pk: int) -> HttpResponse:
     """The evidence of an open item: the input linked to it or answering it, and its excerpts."""
-    item = get_object_or_404(OpenItem.objects.select_related("section"), consultation=consultation, pk=pk)
+    item = get_object_or_404(
+        OpenItem.objects.select_related("section", "assessment__solution", "assessment__criterion"),
+        consultation=consultation,
+        pk=pk,
+    )
     form = _form(request)
     evidence = open_item_evidence(request.user, consultation, item, form.filters())
     context = {"form": form, "evidence": evidence, "item": item, "what": "open item"}

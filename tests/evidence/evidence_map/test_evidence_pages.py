@@ -235,3 +235,15 @@ def test_the_cell_page_costs_the_same_queries_at_two_sizes(page_client, consulta
     few = queries()
     add(6)
     assert queries() == few
+
+
+def test_an_open_item_raised_about_a_rating_links_to_that_cells_evidence(
+    page_client, consultation, draft_paper, cells, expert
+):
+    item = draft_paper["open_item"]
+    item.assessment = cells[("1b", "privacy")]
+    item.save()
+
+    html = page_client(expert).get(reverse("evidence:open_item_evidence", args=[consultation.slug, item.pk]))
+
+    assert cell_url(consultation, "1b", "privacy") in html.content.decode()
