@@ -119,3 +119,15 @@ def test_an_expert_quotes_a_selected_passage_for_a_cell_as_arguing_for_lower(
     excerpt = saved()
     assert excerpt.quote == passage and excerpt.stance == "lower"
     assert excerpt.source_version.text[excerpt.start : excerpt.end] == passage
+
+    # The evidence map: the excerpt is on the cell's evidence page, and the matrix counts it for the cell with the
+    # "change argued" marker (it argues for lower and no revision has decided on it yet).
+    page.goto(live_server.url + reverse("evidence:cell_evidence", args=[consultation.slug, "1b", "privacy"]))
+    evidence = page.locator(f"#evidence-excerpt-{excerpt.pk}")
+    expect(evidence).to_contain_text(passage)
+    expect(evidence).to_contain_text("Argues for lower")
+    expect(evidence).to_contain_text("change argued, not decided")
+    page.goto(live_server.url + reverse("consultation:matrix", args=[consultation.slug]))
+    link = page.locator('a.matrix-cell__evidence[href$="/solutions/1b/ratings/privacy/evidence/"]')
+    expect(link.locator(".evidence-count")).to_have_text("1")
+    expect(page.locator("td", has=link).locator(".matrix-cell__argued")).to_have_text("⇅ change argued")
