@@ -15,8 +15,9 @@ generate_series``, each linked to a solution and a criterion. At each size:
   growth of the process's peak resident size (``ru_maxrss``); the target is
   nearly the same at every size (constant memory).
 
-The consultation, its submissions and the benchmark's users are deleted at the
-end unless ``keep``.
+Everything happens in one transaction, rolled back at the end (the
+consultation, its submissions and the benchmark's users are gone, and leave no
+history events) unless ``keep``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from consultation.benchmarks import delete_consultation
 from consultation.models import Consultation, Criterion, Membership, Role, Solution, SolutionGroup
 from evidence.exports import ExportContext, xlsx
 from evidence.exports.csv import COMPRESS_LEVEL, csv_chunks
@@ -143,23 +143,6 @@ def grow(consultation: Consultation, start: int, stop: int) -> None:
             )
 
 
-def delete_submissions(consultation: Consultation) -> None:
-    """Delete the benchmark's submissions and their links in three statements.
-
-    Deleting them through the ORM's collector would take a SELECT and a DELETE
-    per hundred rows; the benchmark's submissions have no other rows hanging on
-    them than the links ``grow`` made.
-    """
-    with transaction.atomic(), pghistory.context(benchmark=consultation.slug), connection.cursor() as cursor:
-        for table in ("evidence_submission_solutions", "evidence_submission_criteria"):
-            cursor.execute(
-                f"DELETE FROM {table} WHERE submission_id IN "  # noqa: S608 (names are constants)
-                "(SELECT id FROM evidence_submission WHERE consultation_id = %s)",
-                [consultation.pk],
-            )
-        cursor.execute("DELETE FROM evidence_submission WHERE consultation_id = %s", [consultation.pk])
-
-
 def time_csv(context: ExportContext) -> tuple[int, float]:
     """Write the submissions table as the CSV export does (into a deflated zip member); rows and seconds."""
     rows = 0
@@ -222,10 +205,15 @@ def measure_xlsx(context: ExportContext) -> tuple[int, int, float, int]:
 
 
 def run(*, sizes: Sequence[int], keep: bool = False, progress: Progress = quiet) -> Report:
+    """Grow the submissions to each size in turn and measure; all in one transaction, rolled back unless ``keep``.
+
+    Rolling back is how the benchmark cleans up: deleting 100,000 submissions row by row (with a foreign-key
+    check per referencing table and a history event each) takes far longer than the benchmark itself.
+    """
     slug = f"benchmark-exports-{timezone.now():%Y%m%d%H%M%S%f}"
-    consultation, secretariat = create_consultation(slug)
     report = Report(slug=slug, kept=keep)
-    try:
+    with transaction.atomic():
+        consultation, secretariat = create_consultation(slug)
         done = 0
         for size in sizes:
             progress(f"Adding submissions {done + 1} to {size} ...")
@@ -235,22 +223,17 @@ def run(*, sizes: Sequence[int], keep: bool = False, progress: Progress = quiet)
                 consultation=consultation, recipient=secretariat, as_of=timezone.now(), watermark="Benchmark"
             )
             progress(f"Timing the CSV export and COPY at {size} rows ...")
-            with transaction.atomic():  # one snapshot, and server-side cursors for .iterator()
-                rows, csv_seconds = time_csv(context)
-                copied, copy_seconds = time_copy(context)
+            rows, csv_seconds = time_csv(context)
+            copied, copy_seconds = time_copy(context)
             if rows != size or copied != size:
                 raise RuntimeError(f"Expected {size} rows, the CSV export gave {rows} and COPY {copied}.")
             progress(f"Measuring the XLSX export's memory at {size} rows ...")
-            with transaction.atomic():
-                peak, growth, xlsx_seconds, xlsx_size = measure_xlsx(context)
+            peak, growth, xlsx_seconds, xlsx_size = measure_xlsx(context)
             report.figures.append(Figures(size, csv_seconds, copy_seconds, peak, growth, xlsx_seconds, xlsx_size))
-    finally:
         if keep:
             progress(f"Kept the consultation {slug}.")
         else:
-            delete_submissions(consultation)
-            delete_consultation(consultation)
-            get_user_model().objects.filter(username__startswith=f"{slug}-").delete()
+            transaction.set_rollback(True)
     return report
 
 
@@ -282,5 +265,9 @@ def format_report(report: Report) -> str:
             f"XLSX peak memory {large.rows} / {small.rows} rows: ×{ratio:.2f} "
             f"({mib(large.xlsx_peak_traced)} / {mib(small.xlsx_peak_traced)}; constant memory means about ×1)."
         )
-    lines.append(f"Kept the consultation {report.slug}." if report.kept else f"Deleted the consultation {report.slug}.")
+    lines.append(
+        f"Kept the consultation {report.slug}."
+        if report.kept
+        else f"Deleted the consultation {report.slug} (rolled back with everything the benchmark added)."
+    )
     return "\n".join(lines)

@@ -324,7 +324,11 @@ def internal_notes(context: ExportContext) -> Table:
 
 def open_items(context: ExportContext) -> Table:
     def rows() -> Iterator[tuple]:
-        answering = Submission.answers_open_items.through.objects.filter(submission__submitted_at__isnull=False)
+        # Only input the recipient may read: an observer's table names no other submission.
+        visible = Submission.objects.visible_to(context.recipient, context.consultation).filter(
+            submitted_at__isnull=False, submitted_at__lte=context.as_of
+        )
+        answering = Submission.answers_open_items.through.objects.filter(submission__in=visible.values("pk"))
         items = (
             OpenItem.objects.filter(consultation=context.consultation, created_at__lte=context.as_of)
             .order_by("created_at", "id")

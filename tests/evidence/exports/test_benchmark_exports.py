@@ -27,10 +27,17 @@ def test_the_benchmark_prints_csv_and_copy_speeds_and_xlsx_memory_then_deletes_i
     assert re.search(r"XLSX peak memory 200 / 50 rows: ×[\d.]+", output)
     assert "Adding submissions 51 to 200" in err.getvalue()
 
-    slug = re.search(r"Deleted the consultation (benchmark-exports-\S+)\.", output).group(1)
+    slug = re.search(r"Deleted the consultation (benchmark-exports-\S+) \(rolled back", output).group(1)
     assert not Consultation.objects.filter(slug=slug).exists()
     assert not Submission.objects.exists()
     assert not get_user_model().objects.filter(username__startswith=slug).exists()
+
+
+def test_keep_leaves_the_consultation_and_its_submissions():
+    out = StringIO()
+    call_command("benchmark_exports", "--rows=30", "--keep", stdout=out, stderr=StringIO())
+    slug = re.search(r"Kept the consultation (benchmark-exports-\S+)\.", out.getvalue()).group(1)
+    assert Submission.objects.filter(consultation__slug=slug, submitted_at__isnull=False).count() == 30
 
 
 def test_row_counts_must_be_positive_and_increasing():
