@@ -202,3 +202,18 @@ def test_the_admin_signs_in_through_the_same_form_so_its_password_alone_does_not
     response = client.post(reverse("login") + "?next=/admin/", {"login": staff.username, "password": PASSWORD})
     assert response.url == reverse("mfa_authenticate")
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_secretariat_member_gets_a_token_on_the_profile_page_only_once_the_second_factor_is_set_up(
+    client, consultation, secretariat, mfa_required, with_totp
+):
+    client.force_login(secretariat)
+    refused = client.post(reverse("consultation:token_create"))
+    assert refused.status_code == 302 and refused.url == reverse("mfa_index")
+    assert not Token.objects.filter(user=secretariat).exists()
+
+    with_totp(secretariat)
+    created = client.post(reverse("consultation:token_create"))
+
+    assert created.status_code == 200
+    assert Token.objects.get(user=secretariat).key in created.content.decode()
