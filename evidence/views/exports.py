@@ -81,7 +81,8 @@ def exports_page(request: HttpRequest, consultation: Consultation) -> HttpRespon
     """The request form and the list of the user's exports; POST queues an export and opens its page."""
     require_export_right(request, consultation)
     observer = role_of(request.user, consultation) == Role.OBSERVER
-    form = ExportRequestForm(request.POST or None, consultation=consultation, observer=observer)
+    data = request.POST if request.method == "POST" else None
+    form = ExportRequestForm(data, consultation=consultation, observer=observer)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

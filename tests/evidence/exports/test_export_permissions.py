@@ -281,3 +281,13 @@ def test_the_secretariat_lets_observers_export_on_the_edit_page_and_in_the_api(
     )
     assert changed.status_code == 200 and changed.data["observers_may_export"] is False
     assert page_client(observer).get(pages(consultation)).status_code == 403
+
+
+def test_a_request_without_a_format_is_refused_with_a_message_and_nothing_is_queued(
+    consultation, secretariat, page_client
+):
+    response = page_client(secretariat).post(pages(consultation), {"watermark": "on"})
+
+    assert response.status_code == 400
+    assert b"The export was not saved." in response.content and b"This field is required." in response.content
+    assert not Export.objects.exists()
