@@ -291,3 +291,15 @@ def test_a_request_without_a_format_is_refused_with_a_message_and_nothing_is_que
     assert response.status_code == 400
     assert b"The export was not saved." in response.content and b"This field is required." in response.content
     assert not Export.objects.exists()
+
+
+def test_the_exports_tab_shows_for_those_who_may_export_only_superusers_included(
+    consultation, secretariat, expert, page_client
+):
+    expert.is_superuser = expert.is_staff = True
+    expert.save(update_fields=["is_superuser", "is_staff"])
+    home = reverse("consultation:home", args=[consultation.slug])
+
+    assert b">Exports</a>" in page_client(secretariat).get(home).content
+    assert b">Exports</a>" not in page_client(expert).get(home).content
+    assert page_client(expert).get(pages(consultation)).status_code == 403
