@@ -45,7 +45,7 @@ from consultation.models import (
     Round,
     Solution,
 )
-from evidence.models import Attachment, Export, Submission
+from evidence.models import Attachment, Excerpt, Export, SourceDocument, Submission
 from tests.evidence.factories import attach
 from tests.factories import UserFactory
 
@@ -105,6 +105,8 @@ def _real_path_values(consultation: Consultation) -> dict[str, list]:
         "id/open-items": list(OpenItem.objects.filter(consultation=consultation).values_list("pk", flat=True)),
         "id/submissions": submission_ids,
         "id/references": list(Reference.objects.filter(consultation=consultation).values_list("pk", flat=True)[:3]),
+        "id/sources": list(SourceDocument.objects.filter(consultation=consultation).values_list("pk", flat=True)),
+        "id/excerpts": list(Excerpt.objects.filter(consultation=consultation).values_list("pk", flat=True)[:3]),
         "id/exports": list(Export.objects.filter(consultation=consultation).values_list("pk", flat=True)),
         "id/import": list(DraftImport.objects.filter(consultation=consultation).values_list("pk", flat=True)),
     }
