@@ -19,6 +19,7 @@ from evidence.exports import ExportContext, Progress
 from evidence.exports.tables import about_rows, tables
 
 ROWS_PER_CHUNK = 1000
+AS_IS = frozenset({str, int, float})
 # Deflate's fastest level: text tables still shrink to about a quarter, at a fraction of the default level's cost.
 COMPRESS_LEVEL = 1
 
@@ -42,7 +43,8 @@ def csv_chunks(columns: Iterable[str], rows: Iterable[tuple], *, bom: bool = Tru
         buffer.write("\ufeff")
     writer.writerow(columns)
     for count, row in enumerate(rows, start=1):
-        writer.writerow([text(value) for value in row])
+        # Text and numbers (most cells) go to the csv module as they are; only the rest is converted.
+        writer.writerow([value if value.__class__ in AS_IS else text(value) for value in row])
         if count % ROWS_PER_CHUNK == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

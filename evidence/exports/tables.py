@@ -40,7 +40,7 @@ from consultation.models import (
 from evidence.exports import ExportContext
 from evidence.models import InternalNote, Submission, SubmissionStatus
 
-CHUNK = 2000  # rows fetched per round trip of the server-side cursor
+CHUNK = 5000  # rows fetched per round trip of the server-side cursor
 JOIN = "; "  # how linked things are joined into one text cell
 
 
