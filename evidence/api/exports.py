@@ -33,7 +33,7 @@ def _url(request, name: str, pk: int) -> str:
 
 class ExportSerializer(serializers.ModelSerializer):
     consultation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    version = serializers.SlugRelatedField(slug_field="label", read_only=True)
+    version = serializers.SlugRelatedField(slug_field="label", read_only=True, allow_null=True)
     compare_to = serializers.SerializerMethodField()
     pseudonymise = serializers.SerializerMethodField()
     include_internal_notes = serializers.SerializerMethodField()

@@ -145,7 +145,8 @@ class CellField(serializers.Field):
     """A cell of the matrix as "code/key" or {"solution": code, "criterion": key}."""
 
     default_error_messages = {
-        "invalid": 'Name a cell as "1b/privacy" or {"solution": "1b", "criterion": "privacy"}.',
+        # Doubled braces: DRF formats these messages with str.format (a single brace was a KeyError, a 500).
+        "invalid": 'Name a cell as "1b/privacy" or {{"solution": "1b", "criterion": "privacy"}}.',
         "missing": "No cell {value} in this consultation.",
     }
 
