@@ -13,4 +13,9 @@ class EvidenceConfig(AppConfig):
         from evidence.linked_input import EvidenceInputProvider
 
         register_input_provider(EvidenceInputProvider())
+        # Excerpts and input pointing into the draft are carried forward when a later draft is imported.
+        from consultation.links import register_link_holder
+        from evidence.carry_links import EvidenceLinks
+
+        register_link_holder(EvidenceLinks())
         register_evidence_provider(EvidenceMapProvider())
