@@ -25,6 +25,7 @@ from consultation.models import (
     Membership,
     OpenItem,
     Profile,
+    Reattachment,
     Reference,
     Round,
     RoundAnswer,
@@ -281,3 +282,12 @@ class AccessEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["username", "path", "what"]
     list_select_related = ["consultation"]
     date_hierarchy = "at"
+
+
+@admin.register(Reattachment)
+class ReattachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Links a re-import could not keep: resolved on the consultation's "Needs re-attaching" page, read here."""
+
+    list_display = ["consultation", "holder_kind", "holder_label", "target_kind", "old_target_label", "status"]
+    list_filter = ["status", "target_kind"]
+    search_fields = ["consultation__slug", "holder_label", "old_target_label", "new_target_label"]

@@ -19,6 +19,8 @@ def production_env(**extra) -> dict:
         "DJANGO_CSRF_TRUSTED_ORIGINS": "https://tracker.example.org",
         **extra,
     }
+    # Browser tests in the same run set this for Django's live server; a deployment never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
 
 
