@@ -122,8 +122,13 @@ def test_a_backup_restored_into_an_empty_database_holds_the_same_rows_and_files(
 
     with tarfile.open(backup) as tar:
         assert {"manifest.json", "database.dump"} <= set(tar.getnames())
+    # Mail sent by a Celery worker still busy with the demo's receipts may add rows to the source after the
+    # backup was taken: those tables are compared only as far as the backup could have held them.
+    late = {"evidence_sentnotification"}
     counts = _row_counts(source)
-    assert _row_counts(empty_database) == counts
+    restored = _row_counts(empty_database)
+    assert {t: n for t, n in restored.items() if t not in late} == {t: n for t, n in counts.items() if t not in late}
+    assert all(restored[t] <= counts[t] for t in late)
     assert counts["consultation_assessmentrevision"] > 0 and counts["evidence_submission"] > 0
     cells = (
         "SELECT s.code, c.key, r.stars, r.level, r.rationale, r.reason, r.created_at "
