@@ -68,21 +68,15 @@ def _duplicate_context(form: ReferenceForm, error: DuplicateReferenceError, cons
     return [(d, references_url(consultation, d)) for d in error.duplicates]
 
 
-@consultation_page(permission="consultation.change_draft")
-@require_http_methods(["GET", "HEAD", "POST"])
-def reference_new(request: HttpRequest, consultation: Consultation) -> HttpResponse:
-    """Add an entry; a likely duplicate is shown and must be confirmed before it is added."""
-    form = ReferenceForm(request.POST or None, consultation=consultation, initial={"group": request.GET.get("group")})
+def _reference_form_page(request, consultation, form, save, *, reference, done: str) -> HttpResponse:
+    """The add and edit pages alike: ``save(cleaned_data)`` calls the service; a likely duplicate is shown for
+    confirmation, service errors land on the form, and what was typed is kept."""
     duplicates = []
     if request.method == "POST" and not accepts_changes(consultation):
         form.add_error(None, frozen_message(consultation))
     elif request.method == "POST" and form.is_valid():
         try:
-            reference = reference_create(
-                consultation=consultation,
-                allow_duplicate=form.cleaned_data["allow_duplicate"],
-                **form.service_fields(),
-            )
+            saved = save(form.cleaned_data)
         except DuplicateReferenceError as error:
             duplicates = _duplicate_context(form, error, consultation)
         except ValidationError as error:
@@ -90,14 +84,28 @@ def reference_new(request: HttpRequest, consultation: Consultation) -> HttpRespo
         except ConsultationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"Reference {reference.group} [{reference.number}] added.")
-            return redirect(references_url(consultation, reference))
+            messages.success(request, f"Reference {saved.group} [{saved.number}] {done}.")
+            return redirect(references_url(consultation, saved))
     focus_first_error(form)
-    context = {"form": form, "duplicates": duplicates, "reference": None}
+    context = {"form": form, "duplicates": duplicates, "reference": reference}
     status = 400 if form.errors else 200
     return render_page(
         request, consultation, "consultation/reference_form.html", context, active="references", status=status
     )
+
+
+@consultation_page(permission="consultation.change_draft")
+@require_http_methods(["GET", "HEAD", "POST"])
+def reference_new(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    """Add an entry; a likely duplicate is shown and must be confirmed before it is added."""
+    form = ReferenceForm(request.POST or None, consultation=consultation, initial={"group": request.GET.get("group")})
+
+    def save(data):
+        return reference_create(
+            consultation=consultation, allow_duplicate=data["allow_duplicate"], **form.service_fields()
+        )
+
+    return _reference_form_page(request, consultation, form, save, reference=None, done="added")
 
 
 @consultation_page(permission="consultation.change_draft")
@@ -106,32 +114,16 @@ def reference_edit(request: HttpRequest, consultation: Consultation, pk: int) ->
     """Edit an entry; someone else's change in the meantime is reported and what was typed is kept."""
     reference = get_object_or_404(Reference.objects.prefetch_related("solutions"), consultation=consultation, pk=pk)
     form = ReferenceForm(request.POST or None, consultation=consultation, initial=ReferenceForm.initial_for(reference))
-    duplicates = []
-    if request.method == "POST" and not accepts_changes(consultation):
-        form.add_error(None, frozen_message(consultation))
-    elif request.method == "POST" and form.is_valid():
-        try:
-            reference = reference_update(
-                reference=reference,
-                expected_version=form.cleaned_data["version"],
-                allow_duplicate=form.cleaned_data["allow_duplicate"],
-                **form.service_fields(),
-            )
-        except DuplicateReferenceError as error:
-            duplicates = _duplicate_context(form, error, consultation)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except ConsultationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, f"Reference {reference.group} [{reference.number}] saved.")
-            return redirect(references_url(consultation, reference))
-    focus_first_error(form)
-    context = {"form": form, "duplicates": duplicates, "reference": reference}
-    status = 400 if form.errors else 200
-    return render_page(
-        request, consultation, "consultation/reference_form.html", context, active="references", status=status
-    )
+
+    def save(data):
+        return reference_update(
+            reference=reference,
+            expected_version=data["version"],
+            allow_duplicate=data["allow_duplicate"],
+            **form.service_fields(),
+        )
+
+    return _reference_form_page(request, consultation, form, save, reference=reference, done="saved")
 
 
 @consultation_page(permission="consultation.change_draft")
